@@ -1,0 +1,23 @@
+using AsgiBridge;
+using AsgiBridge.Hosting;
+
+namespace Microsoft.AspNetCore.Builder;
+
+/// <summary>Runs ASGI applications in the ASP.NET Core middleware pipeline.</summary>
+public static class AsgiApplicationBuilderExtensions
+{
+    /// <summary>
+    /// Runs <paramref name="asgiApp"/> for every request that reaches this point (terminal middleware). The request's
+    /// <c>PathBase</c> (for example from <c>app.Map("/prefix", …)</c>) becomes the scope's <c>root_path</c>.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <param name="asgiApp">The ASGI application.</param>
+    /// <returns>The application builder.</returns>
+    public static IApplicationBuilder UseAsgi(this IApplicationBuilder app, AsgiApp asgiApp)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(asgiApp);
+        app.Run(AsgiHandlerFactory.Create(app.ApplicationServices, asgiApp, rootPath: null));
+        return app;
+    }
+}

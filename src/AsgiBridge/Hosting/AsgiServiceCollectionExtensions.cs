@@ -1,0 +1,23 @@
+using AsgiBridge;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the ASGI bridge's services.</summary>
+public static class AsgiServiceCollectionExtensions
+{
+    /// <summary>Registers the ASGI bridge and its <see cref="AsgiOptions"/>.</summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Configures the options; optional.</param>
+    /// <returns>The service collection, for chaining.</returns>
+    public static IServiceCollection AddAsgi(this IServiceCollection services, Action<AsgiOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var options = services.AddOptions<AsgiOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        return services;
+    }
+}

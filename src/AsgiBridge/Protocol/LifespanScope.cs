@@ -1,0 +1,31 @@
+namespace AsgiBridge;
+
+/// <summary>The lifespan scope (<c>type</c> = <c>"lifespan"</c>): the application's startup and shutdown.</summary>
+public sealed class LifespanScope : AsgiScope
+{
+    /// <summary>Creates a lifespan scope with ASGI 3.0 / lifespan 2.0 and an empty <c>state</c> namespace.</summary>
+    public LifespanScope()
+    {
+        Asgi = AsgiVersion.Lifespan;
+        State = new Dictionary<string, object?>(StringComparer.Ordinal);
+    }
+
+    /// <inheritdoc />
+    public override string Type => AsgiScopeTypes.Lifespan;
+
+    /// <inheritdoc />
+    public override IEnumerable<string> SpecKeys()
+    {
+        yield return "type";
+        yield return "asgi";
+        if (State is not null)
+        {
+            yield return "state";
+        }
+
+        if (Extensions is not null)
+        {
+            yield return "extensions";
+        }
+    }
+}
