@@ -37,4 +37,43 @@ internal static partial class AsgiLog
 
     [LoggerMessage(9, LogLevel.Debug, "Dropping trailers for {Path}: the client did not announce 'TE: trailers' or the transport cannot carry them.", EventName = "TrailersDropped")]
     public static partial void TrailersDropped(ILogger logger, string path);
+
+    [LoggerMessage(20, LogLevel.Error, "ASGI application raised an exception before accepting the WebSocket {Path}; sending 500.", EventName = "WebSocketAppExceptionBeforeAccept")]
+    public static partial void WebSocketAppExceptionBeforeAccept(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(21, LogLevel.Error, "ASGI application raised an exception on the WebSocket {Path}; closing with 1011.", EventName = "WebSocketAppExceptionAfterAccept")]
+    public static partial void WebSocketAppExceptionAfterAccept(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Error, "ASGI application returned without accepting or denying the WebSocket {Path}; sending 500.", EventName = "WebSocketReturnedWithoutAnswer")]
+    public static partial void WebSocketReturnedWithoutAnswer(ILogger logger, string path);
+
+    [LoggerMessage(23, LogLevel.Debug, "WebSocket client disconnected from {Path} with code {Code}.", EventName = "WebSocketClientDisconnected")]
+    public static partial void WebSocketClientDisconnected(ILogger logger, string path, int code);
+
+    [LoggerMessage(24, LogLevel.Debug, "WebSocket message on {Path} exceeds {Limit} bytes; closing with 1009.", EventName = "WebSocketMessageTooBig")]
+    public static partial void WebSocketMessageTooBig(ILogger logger, string path, int limit);
+
+    [LoggerMessage(25, LogLevel.Debug, "WebSocket text message on {Path} is not valid UTF-8; closing with 1007.", EventName = "WebSocketInvalidUtf8")]
+    public static partial void WebSocketInvalidUtf8(ILogger logger, string path);
+
+    [LoggerMessage(26, LogLevel.Debug, "WebSocket {Path}: no close frame from the client within the close timeout; aborting.", EventName = "WebSocketCloseTimeout")]
+    public static partial void WebSocketCloseTimeout(ILogger logger, string path);
+
+    [LoggerMessage(27, LogLevel.Debug, "WebSocket {Path} accepted (subprotocol {Subprotocol}).", EventName = "WebSocketAccepted")]
+    public static partial void WebSocketAccepted(ILogger logger, string path, string? subprotocol);
+
+    [LoggerMessage(28, LogLevel.Debug, "WebSocket {Path} denied with HTTP {Status}.", EventName = "WebSocketDenied")]
+    public static partial void WebSocketDenied(ILogger logger, string path, int status);
+
+    [LoggerMessage(29, LogLevel.Debug, "ASGI application returned without closing the WebSocket {Path}; closing with 1000.", EventName = "WebSocketReturnedWithoutClosing")]
+    public static partial void WebSocketReturnedWithoutClosing(ILogger logger, string path);
+
+    [LoggerMessage(30, LogLevel.Debug, "WebSocket {Path} rejected: origin {Origin} is not allowed.", EventName = "WebSocketOriginRejected")]
+    public static partial void WebSocketOriginRejected(ILogger logger, string path, string origin);
+
+    [LoggerMessage(31, LogLevel.Debug, "Closing the WebSocket {Path} failed; aborting it.", EventName = "WebSocketCloseFailed")]
+    public static partial void WebSocketCloseFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(32, LogLevel.Error, "ASGI application raised an exception after the WebSocket {Path} had ended.", EventName = "WebSocketAppExceptionAfterEnd")]
+    public static partial void WebSocketAppExceptionAfterEnd(ILogger logger, string path, Exception exception);
 }

@@ -1,5 +1,6 @@
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Server;
+using AsgiBridge.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -18,6 +19,10 @@ internal static class AsgiHandlerFactory
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(AsgiLog.Category) ?? NullLogger.Instance;
         var stateSource = services.GetService<IAsgiStateSource>();
         var http = new AsgiHttpHandler(app, options, logger, rootPath, stateSource);
-        return http.HandleAsync;
+        var webSockets = new AsgiWebSocketHandler(app, options, logger, rootPath, stateSource);
+
+        // WebSocket requests (HTTP/1.1 upgrade or HTTP/2 extended CONNECT) get the websocket scope; the rest stays on
+        // the HTTP path untouched. IsWebSocketRequest is false when no WebSocket middleware is in the pipeline.
+        return context => context.WebSockets.IsWebSocketRequest ? webSockets.HandleAsync(context) : http.HandleAsync(context);
     }
 }

@@ -1,0 +1,184 @@
+using System.Net.WebSockets;
+using System.Runtime.CompilerServices;
+using System.Text;
+using AsgiBridge.Diagnostics;
+
+namespace AsgiBridge.WebSockets;
+
+/// <summary>The <c>receive</c> half: <c>websocket.connect</c>, then one <c>websocket.receive</c> per complete message, then <c>websocket.disconnect</c> forever.</summary>
+internal sealed partial class WebSocketCycle
+{
+    private ValueTask<AsgiMessage> ReceiveCore()
+    {
+        if (!_connectDelivered)
+        {
+            _connectDelivered = true;
+            return new ValueTask<AsgiMessage>(WebSocketConnect.Instance);
+        }
+
+        if (Disconnect is { } disconnect)
+        {
+            return new ValueTask<AsgiMessage>(disconnect);
+        }
+
+        switch (_state)
+        {
+            case CycleState.Handshake:
+                throw new AsgiProtocolException(AsgiMessageTypes.WebSocketConnect, null,
+                    "receive() was called before the application answered websocket.connect; send websocket.accept or websocket.close first.");
+            case CycleState.Denying or CycleState.Denied:
+                return new ValueTask<AsgiMessage>(SetDisconnect(WebSocketCloseCodes.AbnormalClosure));
+        }
+
+        if (Interlocked.Exchange(ref _receiving, 1) == 1)
+        {
+            throw new AsgiProtocolException("receive() was called while another receive() of the same WebSocket was still pending.");
+        }
+
+        return ReceiveMessageAsync();
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<AsgiMessage> ReceiveMessageAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var message = await ReadMessageAsync().ConfigureAwait(false);
+                if (message is not null)
+                {
+                    return message;
+                }
+            }
+        }
+        finally
+        {
+            Volatile.Write(ref _receiving, 0);
+        }
+    }
+
+    /// <summary>Reads one complete message, or the close; <see langword="null"/> for data that arrived after the application closed.</summary>
+    private async ValueTask<AsgiMessage?> ReadMessageAsync()
+    {
+        var socket = _socket!;
+        var buffer = new PooledMessageBuffer(_maxMessageSize == int.MaxValue ? int.MaxValue : _maxMessageSize + 1);
+        try
+        {
+            // Idle connections wait with an empty buffer: nothing is rented until a frame arrives.
+            var result = await socket.ReceiveAsync(Memory<byte>.Empty, _aborted).ConfigureAwait(false);
+            var type = result.MessageType;
+            var end = result.EndOfMessage;
+            while (type != WebSocketMessageType.Close && !end)
+            {
+                if (!buffer.TryGetFree(out var free))
+                {
+                    return await FailMessageAsync(WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                }
+
+                result = await socket.ReceiveAsync(free, _aborted).ConfigureAwait(false);
+                type = result.MessageType;
+                buffer.Advance(result.Count);
+                if (buffer.Count > _maxMessageSize)
+                {
+                    return await FailMessageAsync(WebSocketCloseStatus.MessageTooBig).ConfigureAwait(false);
+                }
+
+                end = result.EndOfMessage;
+            }
+
+            if (type == WebSocketMessageType.Close)
+            {
+                return await OnCloseReceivedAsync(socket).ConfigureAwait(false);
+            }
+
+            if (_state == CycleState.ClosedByApp)
+            {
+                return null;
+            }
+
+            if (type == WebSocketMessageType.Binary)
+            {
+                return WebSocketReceive.FromBytes(buffer.ToArray());
+            }
+
+            string text;
+            try
+            {
+                text = s_strictUtf8.GetString(buffer.WrittenSpan);
+            }
+            catch (DecoderFallbackException)
+            {
+                return await FailMessageAsync(WebSocketCloseStatus.InvalidPayloadData).ConfigureAwait(false);
+            }
+
+            return WebSocketReceive.FromText(text);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            var disconnect = SetDisconnect(WebSocketCloseCodes.AbnormalClosure);
+            AsgiLog.WebSocketClientDisconnected(_logger, LogPath, disconnect.Code);
+            return disconnect;
+        }
+        finally
+        {
+            buffer.Dispose();
+        }
+    }
+
+    /// <summary>The client sent its close frame: report its code (1005 when it had none) and answer it.</summary>
+    private async ValueTask<AsgiMessage> OnCloseReceivedAsync(WebSocket socket)
+    {
+        var status = socket.CloseStatus;
+        var disconnect = SetDisconnect(status is { } code ? (int)code : WebSocketCloseCodes.NoStatusReceived, socket.CloseStatusDescription);
+        AsgiLog.WebSocketClientDisconnected(_logger, LogPath, disconnect.Code);
+
+        // Echo the close now unless the application is sending; then the cleanup after the application echoes it.
+        if (socket.State == WebSocketState.CloseReceived && _sendLock.Wait(0))
+        {
+            try
+            {
+                await socket.CloseOutputAsync(status ?? WebSocketCloseStatus.Empty, null, _aborted).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex))
+            {
+                // The client left right after its close frame; nothing else to do.
+            }
+            finally
+            {
+                _sendLock.Release();
+            }
+        }
+
+        return disconnect;
+    }
+
+    /// <summary>Closes the connection because of a message the bridge cannot deliver (1007 or 1009).</summary>
+    private async ValueTask<AsgiMessage> FailMessageAsync(WebSocketCloseStatus status)
+    {
+        if (status == WebSocketCloseStatus.MessageTooBig)
+        {
+            AsgiLog.WebSocketMessageTooBig(_logger, LogPath, _maxMessageSize);
+        }
+        else
+        {
+            AsgiLog.WebSocketInvalidUtf8(_logger, LogPath);
+        }
+
+        var disconnect = SetDisconnect((int)status);
+        await _sendLock.WaitAsync(_aborted).ConfigureAwait(false);
+        try
+        {
+            if (_socket!.State == WebSocketState.Open)
+            {
+                await _socket.CloseOutputAsync(status, null, _aborted).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+
+        return disconnect;
+    }
+}
