@@ -166,6 +166,7 @@ internal sealed partial class WebSocketCycle
         var response = _context.Response;
         try
         {
+            CloseConnectionAfterDenial(response);
             if (!body.Body.IsEmpty)
             {
                 await response.Body.WriteAsync(body.Body, _aborted).ConfigureAwait(false);
@@ -188,6 +189,7 @@ internal sealed partial class WebSocketCycle
     private async ValueTask CompleteDenialAsync(HttpResponse response)
     {
         SetDisconnect(WebSocketCloseCodes.AbnormalClosure);
+        CloseConnectionAfterDenial(response);
         try
         {
             await response.CompleteAsync().ConfigureAwait(false);
@@ -195,6 +197,15 @@ internal sealed partial class WebSocketCycle
         catch (Exception ex) when (IsTransportFailure(ex))
         {
             // The client is gone; the denial is complete either way.
+        }
+    }
+
+    /// <summary>A denied WebSocket request ends its HTTP/1.x connection (ASGI: send the response, then close).</summary>
+    private void CloseConnectionAfterDenial(HttpResponse response)
+    {
+        if (!response.HasStarted && !HttpProtocol.IsHttp2(_context.Request.Protocol) && !HttpProtocol.IsHttp3(_context.Request.Protocol))
+        {
+            response.Headers.Connection = "close";
         }
     }
 
