@@ -71,6 +71,9 @@ internal static partial class AsgiLog
     [LoggerMessage(30, LogLevel.Debug, "WebSocket {Path} rejected: origin {Origin} is not allowed.", EventName = "WebSocketOriginRejected")]
     public static partial void WebSocketOriginRejected(ILogger logger, string path, string origin);
 
+    [LoggerMessage(33, LogLevel.Debug, "WebSocket {Path}: the connection failed while reading; reporting code {Code}.", EventName = "WebSocketReceiveFailed")]
+    public static partial void WebSocketReceiveFailed(ILogger logger, string path, int code, Exception exception);
+
     [LoggerMessage(31, LogLevel.Debug, "Closing the WebSocket {Path} failed; aborting it.", EventName = "WebSocketCloseFailed")]
     public static partial void WebSocketCloseFailed(ILogger logger, string path, Exception exception);
 

@@ -6,6 +6,9 @@ internal static class WebSocketCloseCodes
     /// <summary>Normal closure.</summary>
     public const int NormalClosure = 1000;
 
+    /// <summary>The peer broke the WebSocket protocol.</summary>
+    public const int ProtocolError = 1002;
+
     /// <summary>The close frame carried no code (never sent on the wire; reported in <c>websocket.disconnect</c>).</summary>
     public const int NoStatusReceived = 1005;
 

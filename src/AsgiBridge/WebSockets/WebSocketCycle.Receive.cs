@@ -63,11 +63,12 @@ internal sealed partial class WebSocketCycle
     {
         var socket = _socket!;
         var buffer = new PooledMessageBuffer(_maxMessageSize == int.MaxValue ? int.MaxValue : _maxMessageSize + 1);
+        var type = WebSocketMessageType.Close;
         try
         {
             // Idle connections wait with an empty buffer: nothing is rented until a frame arrives.
             var result = await socket.ReceiveAsync(Memory<byte>.Empty, _aborted).ConfigureAwait(false);
-            var type = result.MessageType;
+            type = result.MessageType;
             var end = result.EndOfMessage;
             while (type != WebSocketMessageType.Close && !end)
             {
@@ -116,8 +117,8 @@ internal sealed partial class WebSocketCycle
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
-            var disconnect = SetDisconnect(WebSocketCloseCodes.AbnormalClosure);
-            AsgiLog.WebSocketClientDisconnected(_logger, LogPath, disconnect.Code);
+            var disconnect = SetDisconnect(FailureCode(ex, type));
+            AsgiLog.WebSocketReceiveFailed(_logger, LogPath, disconnect.Code, ex);
             return disconnect;
         }
         finally
@@ -125,6 +126,16 @@ internal sealed partial class WebSocketCycle
             buffer.Dispose();
         }
     }
+
+    /// <summary>
+    /// The code to report when a read fails. System.Net.WebSockets validates frames and text itself: on a violation it
+    /// sends the close frame (1007 for invalid UTF-8, 1002 otherwise) and throws <see cref="WebSocketError.Faulted"/>
+    /// without an inner exception. Everything else is a dropped connection (1006).
+    /// </summary>
+    private static int FailureCode(Exception exception, WebSocketMessageType type) =>
+        exception is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted, InnerException: null }
+            ? type == WebSocketMessageType.Text ? WebSocketCloseCodes.InvalidPayloadData : WebSocketCloseCodes.ProtocolError
+            : WebSocketCloseCodes.AbnormalClosure;
 
     /// <summary>The client sent its close frame: report its code (1005 when it had none) and answer it.</summary>
     private async ValueTask<AsgiMessage> OnCloseReceivedAsync(WebSocket socket)

@@ -49,6 +49,7 @@ public sealed class WebSocketTestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        builder.Logging.AddFilter<TestLogSink>(null, LogLevel.Debug);
         builder.Services.AddAsgi(configure);
         if (transport == WebSocketTransport.TestServer)
         {
