@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.Json;
+using AsgiBridge;
+using Microsoft.Extensions.Logging;
+
+namespace ChatDemo;
+
+/// <summary>
+/// The chat server as ASGI applications: a dispatcher by path (there is no router yet) sends <c>GET /</c> to the page
+/// and WebSockets on <c>/chat/{room}</c> to the room session; everything else is 404 (HTTP) or denied (WebSocket).
+/// </summary>
+public sealed partial class ChatApp
+{
+    private const string ChatPrefix = "/chat/";
+    private const int MaxRoomName = 64;
+
+    private readonly ChatRooms _rooms;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the chat server.</summary>
+    /// <param name="rooms">The rooms.</param>
+    /// <param name="logger">Where join/leave and errors are logged.</param>
+    public ChatApp(ChatRooms rooms, ILogger logger)
+    {
+        _rooms = rooms;
+        _logger = logger;
+    }
+
+    /// <summary>The ASGI application: dispatches on the scope type and path.</summary>
+    /// <param name="scope">The connection scope.</param>
+    /// <param name="receive">The receive callable.</param>
+    /// <param name="send">The send callable.</param>
+    /// <returns>A task that completes when the connection is handled.</returns>
+    public Task Run(AsgiScope scope, AsgiReceive receive, AsgiSend send) => scope switch
+    {
+        HttpScope http => ServeHttpAsync(http, send),
+        WebSocketScope ws when TryGetRoom(ws, out var room) => RunRoomAsync(room, receive, send),
+        WebSocketScope => DenyAsync(receive, send),
+        _ => Task.CompletedTask,
+    };
+
+    private static async Task ServeHttpAsync(HttpScope scope, AsgiSend send)
+    {
+        var path = scope.Path[scope.RootPath.Length..];
+        if (path is "/" or "" && scope.Method is "GET" or "HEAD")
+        {
+            await send(new HttpResponseStart(200, [new("content-type", "text/html; charset=utf-8"), new("cache-control", "no-cache")]));
+            await send(new HttpResponseBody(ChatPage.Html));
+            return;
+        }
+
+        await send(new HttpResponseStart(404, [new("content-type", "text/plain; charset=utf-8")]));
+        await send(new HttpResponseBody("Not Found"u8.ToArray()));
+    }
+
+    private static async Task DenyAsync(AsgiReceive receive, AsgiSend send)
+    {
+        await receive();
+        await send(WebSocketClose.Normal); // Before accept: HTTP 403.
+    }
+
+    private static bool TryGetRoom(WebSocketScope scope, out string room)
+    {
+        var path = scope.Path[scope.RootPath.Length..];
+        room = path.StartsWith(ChatPrefix, StringComparison.Ordinal) ? path[ChatPrefix.Length..] : string.Empty;
+        return room.Length is > 0 and <= MaxRoomName && !room.Contains('/', StringComparison.Ordinal);
+    }
+
+    private async Task RunRoomAsync(string roomName, AsgiReceive receive, AsgiSend send)
+    {
+        if (await receive() is not WebSocketConnect)
+        {
+            return;
+        }
+
+        await send(WebSocketAccept.Default);
+        var room = _rooms.Get(roomName);
+        using var connection = new ChatConnection(send);
+        var count = room.Add(connection);
+        LogJoined(_logger, roomName, count);
+        await BroadcastAsync(room, ChatMessages.UserJoined(roomName, count));
+        try
+        {
+            while (await receive() is WebSocketReceive message)
+            {
+                await HandleAsync(room, connection, message);
+            }
+        }
+        finally
+        {
+            if (room.Remove(connection, out var remaining))
+            {
+                LogLeft(_logger, roomName, remaining);
+                await BroadcastAsync(room, ChatMessages.UserLeft(roomName, remaining));
+            }
+        }
+    }
+
+    private async Task HandleAsync(ChatRoom room, ChatConnection connection, WebSocketReceive message)
+    {
+        var text = message.Text ?? Encoding.UTF8.GetString(message.Bytes!.Value.Span);
+        string? type, user, body;
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                await connection.TrySendAsync(ChatMessages.InvalidJson);
+                return;
+            }
+
+            type = ReadString(root, "type");
+            user = ReadString(root, "user") ?? ReadString(root, "username");
+            body = ReadString(root, "message");
+        }
+        catch (JsonException)
+        {
+            await connection.TrySendAsync(ChatMessages.InvalidJson);
+            return;
+        }
+
+        user = string.IsNullOrWhiteSpace(user) ? "Anonymous" : user.Trim();
+        connection.User = user;
+        switch (type)
+        {
+            case "chat":
+                await BroadcastAsync(room, ChatMessages.Chat(room.Name, user, body ?? string.Empty));
+                break;
+            case "typing":
+                await BroadcastAsync(room, ChatMessages.Typing(room.Name, user), except: connection);
+                break;
+            default:
+                await connection.TrySendAsync(ChatMessages.UnknownType(type));
+                break;
+        }
+    }
+
+    private async Task BroadcastAsync(ChatRoom room, string text, ChatConnection? except = null)
+    {
+        var dead = await room.BroadcastAsync(text, except);
+        if (dead.Count > 0)
+        {
+            var remaining = room.Count;
+            LogDeadRemoved(_logger, room.Name, dead.Count, remaining);
+            await BroadcastAsync(room, ChatMessages.UserLeft(room.Name, remaining));
+        }
+    }
+
+    private static string? ReadString(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [LoggerMessage(1, LogLevel.Information, "User joined room {Room}; {UserCount} online.")]
+    private static partial void LogJoined(ILogger logger, string room, int userCount);
+
+    [LoggerMessage(2, LogLevel.Information, "User left room {Room}; {UserCount} online.")]
+    private static partial void LogLeft(ILogger logger, string room, int userCount);
+
+    [LoggerMessage(3, LogLevel.Information, "Removed {DeadCount} dead connection(s) from room {Room}; {UserCount} online.")]
+    private static partial void LogDeadRemoved(ILogger logger, string room, int deadCount, int userCount);
+}

@@ -1,0 +1,40 @@
+using AsgiBridge;
+
+namespace ChatDemo;
+
+/// <summary>
+/// One member of a room. Broadcasts come from other members' tasks, so sends to the same WebSocket are serialised
+/// here: ASGI allows one <c>send</c> at a time per connection.
+/// </summary>
+public sealed class ChatConnection(AsgiSend send) : IDisposable
+{
+    private readonly SemaphoreSlim _sendLock = new(1, 1);
+
+    /// <summary>The name the member last used in a message, for logs.</summary>
+    public string? User { get; set; }
+
+    /// <summary>Sends one text message; returns <see langword="false"/> when the connection is dead.</summary>
+    /// <param name="text">The message.</param>
+    /// <returns>Whether the message was handed to the connection.</returns>
+    public async Task<bool> TrySendAsync(string text)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await send(WebSocketSend.FromText(text)).ConfigureAwait(false);
+            return true;
+        }
+        catch (IOException)
+        {
+            // AsgiClientDisconnectedException (an IOException): the member is gone.
+            return false;
+        }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _sendLock.Dispose();
+}

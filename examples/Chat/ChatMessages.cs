@@ -1,0 +1,77 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+
+namespace ChatDemo;
+
+/// <summary>The JSON the chat server sends: join/leave notices with user counts, chat lines, typing notices and errors.</summary>
+public static class ChatMessages
+{
+    /// <summary>The reply to input that is not a JSON object.</summary>
+    public const string InvalidJson = """{"error":"Invalid JSON"}""";
+
+    /// <summary>A member joined; <paramref name="userCount"/> members are in the room now.</summary>
+    /// <param name="room">The room.</param>
+    /// <param name="userCount">The number of members.</param>
+    /// <returns>The JSON text.</returns>
+    public static string UserJoined(string room, int userCount) => Write(json =>
+    {
+        json.WriteString("type", "user_joined");
+        json.WriteString("room", room);
+        json.WriteNumber("user_count", userCount);
+    });
+
+    /// <summary>A member left; <paramref name="userCount"/> members remain.</summary>
+    /// <param name="room">The room.</param>
+    /// <param name="userCount">The number of members.</param>
+    /// <returns>The JSON text.</returns>
+    public static string UserLeft(string room, int userCount) => Write(json =>
+    {
+        json.WriteString("type", "user_left");
+        json.WriteString("room", room);
+        json.WriteNumber("user_count", userCount);
+    });
+
+    /// <summary>A chat line.</summary>
+    /// <param name="room">The room.</param>
+    /// <param name="user">Who wrote it.</param>
+    /// <param name="message">What they wrote.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Chat(string room, string user, string message) => Write(json =>
+    {
+        json.WriteString("type", "chat");
+        json.WriteString("room", room);
+        json.WriteString("user", user);
+        json.WriteString("message", message);
+        json.WriteString("timestamp", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+    });
+
+    /// <summary>Someone is typing (sent to everyone else).</summary>
+    /// <param name="room">The room.</param>
+    /// <param name="user">Who is typing.</param>
+    /// <returns>The JSON text.</returns>
+    public static string Typing(string room, string user) => Write(json =>
+    {
+        json.WriteString("type", "typing");
+        json.WriteString("room", room);
+        json.WriteString("user", user);
+    });
+
+    /// <summary>The reply to a JSON object whose <c>type</c> is not <c>chat</c> or <c>typing</c>.</summary>
+    /// <param name="type">The type received.</param>
+    /// <returns>The JSON text.</returns>
+    public static string UnknownType(string? type) => Write(json => json.WriteString("error", $"Unknown message type: {type}"));
+
+    private static string Write(Action<Utf8JsonWriter> body)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

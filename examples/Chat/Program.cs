@@ -1,0 +1,52 @@
+using AsgiBridge;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Serilog;
+using Serilog.Events;
+
+namespace ChatDemo;
+
+/// <summary>
+/// The chat demo: <c>dotnet run --project examples/Chat</c>, then open the printed URL in two browser tabs. An ASGI
+/// application (<see cref="ChatApp"/>) serves the page and the WebSocket rooms through AsgiBridge; logs go to the
+/// console through Serilog.
+/// </summary>
+public partial class Program
+{
+    /// <summary>Starts the chat server.</summary>
+    /// <param name="args">Command-line arguments (for example <c>--urls http://127.0.0.1:8000</c>).</param>
+    public static void Main(string[] args)
+    {
+        var serilog = new LoggerConfiguration()
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .CreateLogger();
+
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(serilog, dispose: true);
+        builder.Services.AddAsgi();
+        builder.Services.AddSingleton<ChatRooms>();
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatDemo");
+        var chat = new ChatApp(app.Services.GetRequiredService<ChatRooms>(), logger);
+        app.UseAsgi(chat.Run);
+
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            foreach (var address in addresses)
+            {
+                LogListening(logger, address);
+            }
+        });
+
+        app.Run();
+    }
+
+    [LoggerMessage(100, LogLevel.Information, "Chat is running: open {Url} in two browser tabs.")]
+    private static partial void LogListening(Microsoft.Extensions.Logging.ILogger logger, string url);
+}
