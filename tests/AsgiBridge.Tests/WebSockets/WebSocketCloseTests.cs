@@ -131,8 +131,29 @@ public sealed class WebSocketCloseTests
         Assert.Equal(1006, (await disconnect.Task.WithTimeout()).Code);
     }
 
+    [Fact]
+    public async Task Keep_alive_pings_come_from_the_options_and_an_unanswered_ping_drops_the_connection()
+    {
+        var disconnect = TestApps.Signal<WebSocketDisconnect>();
+        await using var host = await WebSocketTestHost.StartAsync(WebSocketTransport.Http1, async (scope, receive, send) =>
+        {
+            await receive();
+            await send(WebSocketAccept.Default);
+            disconnect.SetResult(Assert.IsType<WebSocketDisconnect>(await receive()));
+        }, options =>
+        {
+            options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(50);
+            options.WebSocketKeepAliveTimeout = TimeSpan.FromMilliseconds(200);
+        });
+        using var client = await RawWebSocketClient.ConnectAsync(host.HttpUri);
+
+        var (opcode, _) = await client.ReadFrameAsync();
+        Assert.Equal(0x9, opcode); // PING, which this client never answers.
+        Assert.Equal(1006, (await disconnect.Task.WithTimeout()).Code);
+    }
+
     [Theory]
-    [MemberData(nameof(KestrelTransports))]
+    [MemberData(nameof(AllTransports))]
     public async Task Abrupt_client_drop_reports_1006(WebSocketTransport transport)
     {
         var accepted = TestApps.Signal<bool>();
