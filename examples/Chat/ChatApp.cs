@@ -75,7 +75,7 @@ public sealed partial class ChatApp
 
         await send(WebSocketAccept.Default);
         var room = _rooms.Get(roomName);
-        using var connection = new ChatConnection(send);
+        var connection = new ChatConnection(send);
         var count = room.Add(connection);
         LogJoined(_logger, roomName, count);
         await BroadcastAsync(room, ChatMessages.UserJoined(roomName, count));

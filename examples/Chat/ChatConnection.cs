@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using AsgiBridge;
 
 namespace ChatDemo;
@@ -6,7 +7,8 @@ namespace ChatDemo;
 /// One member of a room. Broadcasts come from other members' tasks, so sends to the same WebSocket are serialised
 /// here: ASGI allows one <c>send</c> at a time per connection.
 /// </summary>
-public sealed class ChatConnection(AsgiSend send) : IDisposable
+[SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "Other members' broadcasts may still hold this connection after it left; the semaphore never allocates a wait handle, so it is left to the GC.")]
+public sealed class ChatConnection(AsgiSend send)
 {
     private readonly SemaphoreSlim _sendLock = new(1, 1);
 
@@ -34,7 +36,4 @@ public sealed class ChatConnection(AsgiSend send) : IDisposable
             _sendLock.Release();
         }
     }
-
-    /// <inheritdoc />
-    public void Dispose() => _sendLock.Dispose();
 }

@@ -137,12 +137,12 @@ public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factor
     {
         var room = new ChatRoom("r");
         var received = new List<string>();
-        using var alive = new ChatConnection(message =>
+        var alive = new ChatConnection(message =>
         {
             received.Add(((WebSocketSend)message).Text!);
             return ValueTask.CompletedTask;
         });
-        using var dead = new ChatConnection(_ => ValueTask.FromException(new AsgiClientDisconnectedException()));
+        var dead = new ChatConnection(_ => ValueTask.FromException(new AsgiClientDisconnectedException()));
         room.Add(alive);
         room.Add(dead);
 
