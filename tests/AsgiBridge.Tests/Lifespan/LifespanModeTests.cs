@@ -101,8 +101,37 @@ public sealed class LifespanModeTests
 
         crash.SetResult();
         await stopping.Task.WaitAsync(LifespanTestHost.Patience);
+        await host.Logs.WaitForAsync(55).WaitAsync(LifespanTestHost.Patience);
         Assert.Equal("connection pool died", Assert.Single(host.Logs.WithId(54)).Exception!.Message);
         Assert.Single(host.Logs.WithId(55));
+    }
+
+    [Fact]
+    public async Task Auto_logs_a_lifespan_that_raises_after_startup_and_keeps_serving()
+    {
+        var crash = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        {
+            if (scope is LifespanScope)
+            {
+                await receive();
+                scope.State!["ready"] = "yes";
+                await send(LifespanStartupComplete.Instance);
+                await crash.Task;
+                throw new InvalidOperationException("background refresh failed");
+            }
+
+            await TestApps.RespondAsync(send, (string)scope.State!["ready"]!);
+        }));
+        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+
+        crash.SetResult();
+        await host.Logs.WaitForAsync(54).WaitAsync(LifespanTestHost.Patience);
+
+        Assert.Equal("background refresh failed", Assert.Single(host.Logs.WithId(54)).Exception!.Message);
+        Assert.Empty(host.Logs.WithId(55));
+        Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Equal("yes", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
     }
 
     [Fact]
