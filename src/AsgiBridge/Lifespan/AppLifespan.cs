@@ -251,8 +251,9 @@ internal sealed class AppLifespan : IAsgiStateSource
         {
             return;
         }
-        catch (AsgiLifespanException)
+        catch (Exception)
         {
+            // Startup failed (host start fails too): the application is not available.
             context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
             return;
         }

@@ -159,4 +159,22 @@ public sealed class LifespanOrderingTests
         await host.StopAsync().WaitAsync(LifespanTestHost.Patience);
         events.AssertOrder("request", "lifespan.shutdown", "lifespan.shutdown.complete");
     }
+
+    [Fact]
+    public async Task Generic_host_start_fails_when_an_app_mounted_in_Configure_fails_startup()
+    {
+        using var host = new HostBuilder()
+            .ConfigureWebHost(web => web
+                .UseKestrel(options => options.Listen(IPAddress.Loopback, 0))
+                .Configure(app => app.UseAsgi(async (scope, receive, send) =>
+                {
+                    await receive();
+                    await send(new LifespanStartupFailed("late app cannot start"));
+                })))
+            .ConfigureServices(services => services.AddAsgi())
+            .Build();
+
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        Assert.Contains("late app cannot start", error.Message, StringComparison.Ordinal);
+    }
 }
