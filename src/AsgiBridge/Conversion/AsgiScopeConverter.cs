@@ -68,7 +68,9 @@ public static class AsgiScopeConverter
         ArgumentNullException.ThrowIfNull(scope);
         if (!scope.TryGetValue("type", out var typeValue) || typeValue is not string type)
         {
-            throw new AsgiProtocolException(null, "type", $"an ASGI scope must have a str 'type', got {(scope.ContainsKey("type") ? DictionaryValueReader.Describe(typeValue) : "none")}.");
+            throw new AsgiProtocolException(null, "type", scope.ContainsKey("type")
+                ? $"an ASGI scope must have a str 'type', got {DictionaryValueReader.Describe(typeValue)}."
+                : "an ASGI scope must have a str 'type', but the key is missing.");
         }
 
         var f = DictionaryFieldReader.ForScope(scope, type);

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.ObjectModel;
+using System.Numerics;
 
 namespace AsgiBridge.Conversion;
 
@@ -19,7 +20,7 @@ internal static class DictionaryValueReader
         string => "str",
         byte[] or ReadOnlyMemory<byte> or Memory<byte> or ArraySegment<byte> => "bytes",
         double or float or decimal or Half => $"float ({value.GetType().Name})",
-        sbyte or byte or short or ushort or int or uint or long or ulong => $"int ({value.GetType().Name})",
+        sbyte or byte or short or ushort or int or uint or long or ulong or nint or nuint or Int128 or UInt128 or BigInteger => $"int ({value.GetType().Name})",
         _ when IsDictionary(value) => $"dict ({value.GetType().Name})",
         _ when DictionaryList.TryCreate(value, out _) => $"list ({value.GetType().Name})",
         _ => value.GetType().Name,
@@ -32,24 +33,28 @@ internal static class DictionaryValueReader
     /// <returns><see langword="true"/> when <paramref name="value"/> is an integral number in range.</returns>
     public static bool TryGetInt32(object? value, out int result, out string? problem)
     {
-        long number;
+        if (value is int small)
+        {
+            result = small;
+            problem = null;
+            return true;
+        }
+
+        Int128 number;
         switch (value)
         {
-            case int i:
-                result = i;
-                problem = null;
-                return true;
             case long l: number = l; break;
             case short s: number = s; break;
             case sbyte sb: number = sb; break;
             case byte b: number = b; break;
             case ushort us: number = us; break;
             case uint ui: number = ui; break;
-            case ulong ul when ul <= long.MaxValue: number = (long)ul; break;
-            case ulong:
-                result = 0;
-                problem = "it is out of range.";
-                return false;
+            case ulong ul: number = ul; break;
+            case nint n: number = n; break;
+            case nuint nu: number = nu; break;
+            case Int128 i128: number = i128; break;
+            case UInt128 u128: number = u128 > (UInt128)Int128.MaxValue ? Int128.MaxValue : (Int128)u128; break;
+            case BigInteger big: number = big < long.MinValue ? long.MinValue : big > long.MaxValue ? long.MaxValue : (long)big; break;
             case bool:
                 result = 0;
                 problem = "expected int, got bool (booleans are not accepted as numbers).";
@@ -60,10 +65,10 @@ internal static class DictionaryValueReader
                 return false;
         }
 
-        if (number is < int.MinValue or > int.MaxValue)
+        if (number < int.MinValue || number > int.MaxValue)
         {
             result = 0;
-            problem = $"{number} is out of range.";
+            problem = $"{value} is out of range.";
             return false;
         }
 

@@ -106,14 +106,18 @@ public sealed class MessageDefaultsTests
         Assert.Equal(B("x"), m.Body.ToArray());
     }
 
-    public static TheoryData<object> Integers => new() { 200, 200L, (short)200, (ushort)200, (byte)200, 200u, 200UL, (sbyte)100 };
+    public static TheoryData<object> Integers => new()
+    {
+        103, 103L, (short)103, (ushort)103, (byte)103, 103u, 103UL, (sbyte)103, (nint)103, (nuint)103, (Int128)103, (UInt128)103,
+        new System.Numerics.BigInteger(103),
+    };
 
     [Theory]
     [MemberData(nameof(Integers))]
     public void Any_integral_clr_type_is_accepted_as_an_int(object status)
     {
         var m = Read<HttpResponseStart>("http.response.start", ("status", status));
-        Assert.Equal(Convert.ToInt32(status, System.Globalization.CultureInfo.InvariantCulture), m.Status);
+        Assert.Equal(103, m.Status);
     }
 
     [Fact]

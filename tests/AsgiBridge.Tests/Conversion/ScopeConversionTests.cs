@@ -324,6 +324,14 @@ public sealed class ScopeConversionTests
     }
 
     [Fact]
+    public void Scope_without_type_is_an_error()
+    {
+        var ex = Assert.Throws<AsgiProtocolException>(() => AsgiScopeConverter.FromDictionary(new Dictionary<string, object?> { ["path"] = "/" }));
+        Assert.Equal("type", ex.Field);
+        Assert.Contains("the key is missing", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Invalid_websocket_subprotocols_are_named()
     {
         var d = AsgiScopeConverter.ToDictionary(new WebSocketScope());
