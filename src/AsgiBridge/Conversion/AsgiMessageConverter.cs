@@ -18,6 +18,8 @@ namespace AsgiBridge;
 /// ignored, for forward compatibility. Integers may be any integral CLR type; booleans and floating-point numbers are
 /// not accepted as integers. Bytes may be <c>byte[]</c>, <see cref="ReadOnlyMemory{T}"/>, <see cref="Memory{T}"/>
 /// or <see cref="ArraySegment{T}"/>; lists any <see cref="System.Collections.IList"/>, value tuple or other sequence.
+/// Conversion checks shapes and types only: protocol rules such as lower-case response header names are enforced by
+/// <c>send</c>, exactly as for typed messages.
 /// </para>
 /// <para>
 /// Writing always produces every field of the message with its value (defaults included), except None-valued
