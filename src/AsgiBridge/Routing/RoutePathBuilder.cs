@@ -51,7 +51,21 @@ internal static class RoutePathBuilder
             }
         }
 
-        path = builder.Length == 0 ? "/" : builder.ToString();
+        if (builder.Length == 0)
+        {
+            path = "/";
+        }
+        else
+        {
+            // Keep the trailing slash the template was written with, so the path matches without a redirect.
+            if (RoutePathMatcher.HasTrailingSlash(pattern.RawText ?? string.Empty) && skip is null)
+            {
+                builder.Append('/');
+            }
+
+            path = builder.ToString();
+        }
+
         return true;
     }
 

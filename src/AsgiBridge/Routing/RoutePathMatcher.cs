@@ -28,6 +28,8 @@ internal sealed class RoutePathMatcher
 
     private readonly TemplateMatcher _matcher;
     private readonly ParameterRule[] _rules;
+    private readonly bool _strictTrailingSlash;
+    private readonly bool _trailingSlash;
 
     public RoutePathMatcher(string template)
     {
@@ -40,6 +42,11 @@ internal sealed class RoutePathMatcher
         Template = template;
         Pattern = RoutePatternFactory.Parse(template);
         _matcher = new TemplateMatcher(new RouteTemplate(Pattern), new RouteValueDictionary(Pattern.Defaults));
+
+        // ASP.NET Core's matcher ignores a trailing slash; like starlette, a route matches only the form it was written
+        // with ("/docs/" or "/docs"), so the router can redirect the other form. A catch-all takes any rest, slash included.
+        _trailingSlash = HasTrailingSlash(template);
+        _strictTrailingSlash = !Pattern.Parameters.Any(p => p.IsCatchAll);
         var rules = new List<ParameterRule>();
         foreach (var parameter in Pattern.Parameters)
         {
@@ -62,7 +69,7 @@ internal sealed class RoutePathMatcher
                 }
             }
 
-            rules.Add(new ParameterRule(parameter.Name, [.. constraints], converter));
+            rules.Add(new ParameterRule(parameter.Name, parameter.IsOptional, [.. constraints], converter));
         }
 
         _rules = [.. rules];
@@ -82,6 +89,11 @@ internal sealed class RoutePathMatcher
     {
         var routeValues = new RouteValueDictionary();
         values = null!;
+        if (_strictTrailingSlash && path.Length > 1 && HasTrailingSlash(path) != _trailingSlash)
+        {
+            return false;
+        }
+
         if (!_matcher.TryMatch(new PathString(path), routeValues))
         {
             return false;
@@ -89,6 +101,12 @@ internal sealed class RoutePathMatcher
 
         foreach (var rule in _rules)
         {
+            if (rule.Optional && (!routeValues.TryGetValue(rule.Name, out var present) || present is null))
+            {
+                // An absent optional parameter has nothing to check (ASP.NET Core's OptionalRouteConstraint).
+                continue;
+            }
+
             foreach (var constraint in rule.Constraints)
             {
                 if (!constraint.Match(null, null, rule.Name, routeValues, RouteDirection.IncomingRequest))
@@ -115,5 +133,10 @@ internal sealed class RoutePathMatcher
         return true;
     }
 
-    private sealed record ParameterRule(string Name, IRouteConstraint[] Constraints, Func<string, object>? Converter);
+    /// <summary>Whether a template or path ends with a slash after its first character ("/" itself does not count).</summary>
+    /// <param name="text">The template or path.</param>
+    /// <returns><see langword="true"/> for <c>/docs/</c>, <see langword="false"/> for <c>/docs</c> and <c>/</c>.</returns>
+    internal static bool HasTrailingSlash(string text) => text.Length > 1 && text[^1] == '/';
+
+    private sealed record ParameterRule(string Name, bool Optional, IRouteConstraint[] Constraints, Func<string, object>? Converter);
 }
