@@ -105,14 +105,22 @@ public sealed class AsgiRequest
     /// <summary>The <c>content-type</c> header, or <see langword="null"/>.</summary>
     public string? ContentType => Headers.Get("content-type");
 
-    /// <summary>Whether the client has disconnected, as far as is known now (it checks without waiting once the body is read).</summary>
+    /// <summary>
+    /// Whether the client has disconnected, as far as is known now, without waiting. Once the body has been read, the first
+    /// check starts listening for <c>http.disconnect</c> (as <see cref="WaitForDisconnectAsync"/> does), so from then on
+    /// this request owns <c>receive</c>; before that, only a disconnect seen while reading the body counts.
+    /// </summary>
     public bool IsDisconnected
     {
         get
         {
-            if (!_disconnected && _bodyComplete && _pendingDisconnect is { IsCompletedSuccessfully: true } pending && pending.Result is HttpDisconnect)
+            if (!_disconnected && _bodyComplete)
             {
-                _disconnected = true;
+                var pending = _pendingDisconnect ??= WaitCoreAsync();
+                if (pending.IsCompletedSuccessfully && pending.Result is HttpDisconnect)
+                {
+                    _disconnected = true;
+                }
             }
 
             return _disconnected;
