@@ -46,15 +46,20 @@ public sealed class FileResponse : AsgiResponse
 
         var lastModified = new DateTimeOffset(file.LastWriteTimeUtc.Ticks - (file.LastWriteTimeUtc.Ticks % TimeSpan.TicksPerSecond), TimeSpan.Zero);
         var etag = $"\"{lastModified.ToUnixTimeSeconds():x}-{file.Length:x}\"";
-        Headers.Add(new AsgiHeader("last-modified", HeaderUtilities.FormatDate(lastModified)));
-        Headers.Add(new AsgiHeader("etag", etag));
-        Headers.Add(new AsgiHeader("accept-ranges", "bytes"));
+
+        // Built per execution (not added to Headers), so one response object can serve many requests.
+        AsgiHeader[] metadata =
+        [
+            new("last-modified", HeaderUtilities.FormatDate(lastModified)),
+            new("etag", etag),
+            new("accept-ranges", "bytes"),
+        ];
 
         var requestHeaders = (scope as ConnectionScope)?.Headers ?? [];
         var method = (scope as HttpScope)?.Method ?? "GET";
         if (NotModified(requestHeaders, etag, lastModified))
         {
-            await SendEmptyAsync(send, 304, []).ConfigureAwait(false);
+            await SendEmptyAsync(send, 304, metadata, []).ConfigureAwait(false);
             return;
         }
 
@@ -66,17 +71,20 @@ public sealed class FileResponse : AsgiResponse
                 case ByteRange.Result.Satisfiable:
                     var length = end - start + 1;
                     var headers = BuildHeaders(length);
+                    headers.AddRange(metadata);
                     headers.Add(new AsgiHeader("content-range", $"bytes {start}-{end}/{file.Length}"));
                     await send(new HttpResponseStart(206, headers)).ConfigureAwait(false);
                     await StreamAsync(send, start, length, method).ConfigureAwait(false);
                     return;
                 case ByteRange.Result.Unsatisfiable:
-                    await SendEmptyAsync(send, 416, [new AsgiHeader("content-range", $"bytes */{file.Length}")]).ConfigureAwait(false);
+                    await SendEmptyAsync(send, 416, metadata, [new AsgiHeader("content-range", $"bytes */{file.Length}")]).ConfigureAwait(false);
                     return;
             }
         }
 
-        await send(new HttpResponseStart(Status, BuildHeaders(file.Length))).ConfigureAwait(false);
+        var all = BuildHeaders(file.Length);
+        all.AddRange(metadata);
+        await send(new HttpResponseStart(Status, all)).ConfigureAwait(false);
         if (method != "HEAD" && scope.SupportsExtension(AsgiExtensionNames.PathSend))
         {
             await send(new HttpResponsePathSend(FilePath)).ConfigureAwait(false);
@@ -121,17 +129,10 @@ public sealed class FileResponse : AsgiResponse
         return ifRange == etag || (HeaderUtilities.TryParseDate(ifRange, out var date) && lastModified <= date);
     }
 
-    private async Task SendEmptyAsync(AsgiSend send, int status, List<AsgiHeader> extra)
+    private static async Task SendEmptyAsync(AsgiSend send, int status, AsgiHeader[] metadata, List<AsgiHeader> extra)
     {
         var headers = new List<AsgiHeader>(extra);
-        foreach (var header in Headers)
-        {
-            if (header.Name is "etag" or "last-modified" or "accept-ranges")
-            {
-                headers.Add(header);
-            }
-        }
-
+        headers.AddRange(metadata);
         if (status != 304)
         {
             headers.Add(new AsgiHeader("content-length", "0"));
@@ -153,25 +154,20 @@ public sealed class FileResponse : AsgiResponse
         await using (stream.ConfigureAwait(false))
         {
             stream.Position = start;
-            var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)Math.Min(ChunkSize, length));
-            try
+            var remaining = length;
+            while (remaining > 0)
             {
-                var remaining = length;
-                while (remaining > 0)
+                // A fresh array per chunk: a body message may outlive send() (middleware and test clients keep them),
+                // so its bytes must never be overwritten. Servers that advertise pathsend avoid this path for whole files.
+                var buffer = new byte[(int)Math.Min(ChunkSize, remaining)];
+                var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false).ConfigureAwait(false);
+                if (read < buffer.Length)
                 {
-                    var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining))).ConfigureAwait(false);
-                    if (read == 0)
-                    {
-                        throw new IOException($"The file '{FilePath}' became shorter while it was being sent.");
-                    }
-
-                    remaining -= read;
-                    await send(new HttpResponseBody(buffer.AsMemory(0, read), moreBody: remaining > 0)).ConfigureAwait(false);
+                    throw new IOException($"The file '{FilePath}' became shorter while it was being sent.");
                 }
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+
+                remaining -= read;
+                await send(new HttpResponseBody(buffer, moreBody: remaining > 0)).ConfigureAwait(false);
             }
         }
     }

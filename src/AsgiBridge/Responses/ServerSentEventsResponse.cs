@@ -29,14 +29,19 @@ public sealed class ServerSentEventsResponse : StreamingResponse
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Encode(
         Func<CancellationToken, IAsyncEnumerable<ServerSentEvent>> events, TimeSpan keepAlive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // An empty first chunk makes the server send the headers now: the client sees the stream open before any event.
+        yield return ReadOnlyMemory<byte>.Empty;
+
         var enumerator = events(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (enumerator.ConfigureAwait(false))
+        Task<bool>? next = null;
+        try
         {
-            var next = enumerator.MoveNextAsync().AsTask();
             while (true)
             {
-                if (keepAlive != Timeout.InfiniteTimeSpan && !next.IsCompleted)
+                next ??= enumerator.MoveNextAsync().AsTask();
+                if (!next.IsCompleted)
                 {
+                    // Wait for the next event, the keep-alive interval (which may be infinite) or the client's disconnect.
                     using var delayCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     var delay = Task.Delay(keepAlive, delayCancellation.Token);
                     var first = await Task.WhenAny(next, delay).ConfigureAwait(false);
@@ -49,14 +54,20 @@ public sealed class ServerSentEventsResponse : StreamingResponse
                     }
                 }
 
-                if (!await next.ConfigureAwait(false))
+                var more = await next.ConfigureAwait(false);
+                next = null;
+                if (!more)
                 {
                     yield break;
                 }
 
                 yield return enumerator.Current.ToBytes();
-                next = enumerator.MoveNextAsync().AsTask();
             }
+        }
+        finally
+        {
+            // A producer that ignores the token may still be running: it cannot be disposed before it returns.
+            await enumerator.DisposeWhenIdleAsync(next).ConfigureAwait(false);
         }
     }
 }

@@ -4,10 +4,12 @@ namespace AsgiBridge.Responses;
 
 /// <summary>
 /// A response whose body comes from an async sequence of chunks, each sent (and flushed) as it is produced. When the
-/// client disconnects, the sequence's cancellation token is cancelled and the response stops quietly.
+/// client disconnects, the sequence's cancellation token is cancelled and the response stops quietly, even if the
+/// producer is waiting for something that ignores the token.
 /// </summary>
 public class StreamingResponse : AsgiResponse
 {
+    private static readonly Task s_never = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
     private readonly Func<CancellationToken, IAsyncEnumerable<ReadOnlyMemory<byte>>> _content;
 
     /// <summary>Creates the response.</summary>
@@ -37,12 +39,39 @@ public class StreamingResponse : AsgiResponse
     {
         using var disconnected = new CancellationTokenSource();
         var listener = scope is HttpScope http ? ListenAsync(AsgiRequest.FromScope(http, receive), disconnected) : Task.CompletedTask;
+        var stop = scope is HttpScope ? listener : s_never;
+        var chunks = _content(disconnected.Token).GetAsyncEnumerator(disconnected.Token);
+        Task<bool>? pending = null;
         try
         {
             await send(new HttpResponseStart(Status, BuildHeaders(null))).ConfigureAwait(false);
-            await foreach (var chunk in _content(disconnected.Token).WithCancellation(disconnected.Token).ConfigureAwait(false))
+            while (true)
             {
-                await send(new HttpResponseBody(chunk, moreBody: true)).ConfigureAwait(false);
+                var move = chunks.MoveNextAsync();
+                bool more;
+                if (move.IsCompleted)
+                {
+                    more = await move.ConfigureAwait(false);
+                }
+                else
+                {
+                    // Wait for the next chunk or the client's disconnect, whichever comes first.
+                    pending = move.AsTask();
+                    if (await Task.WhenAny(pending, stop).ConfigureAwait(false) != pending)
+                    {
+                        throw new OperationCanceledException(disconnected.Token);
+                    }
+
+                    more = await pending.ConfigureAwait(false);
+                    pending = null;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                await send(new HttpResponseBody(chunks.Current, moreBody: true)).ConfigureAwait(false);
             }
 
             await send(HttpResponseBody.Empty).ConfigureAwait(false);
@@ -52,6 +81,10 @@ public class StreamingResponse : AsgiResponse
             // The client went away: nothing more can be sent, and that is not an error of the application.
             ClientDisconnected = true;
             await disconnected.CancelAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            await chunks.DisposeWhenIdleAsync(pending).ConfigureAwait(false);
         }
 
         await listener.ConfigureAwait(false);
