@@ -29,6 +29,7 @@ public sealed class AsgiWebSocket
     private readonly AsgiReceive _receive;
     private readonly AsgiSend _send;
     private bool _connectReceived;
+    private string _closeReason = string.Empty;
 
     /// <summary>Creates the session.</summary>
     /// <param name="scope">The WebSocket scope.</param>
@@ -53,12 +54,21 @@ public sealed class AsgiWebSocket
     /// <summary>The close code once closed, else <see langword="null"/>.</summary>
     public int? CloseCode { get; private set; }
 
+    /// <summary>The close reason once closed (empty when none was given), else <see langword="null"/>.</summary>
+    public string? CloseReason => CloseCode is null ? null : _closeReason;
+
     /// <summary>Waits for <c>websocket.connect</c> and accepts the connection.</summary>
     /// <param name="subprotocol">The chosen subprotocol (one of <see cref="WebSocketScope.Subprotocols"/>), or <see langword="null"/>.</param>
     /// <param name="headers">Extra handshake response headers.</param>
     /// <returns>A task that completes when accepted.</returns>
+    /// <exception cref="InvalidOperationException">The connection was already accepted or closed.</exception>
     public async Task AcceptAsync(string? subprotocol = null, IReadOnlyList<AsgiHeader>? headers = null)
     {
+        if (State != AsgiWebSocketState.Connecting)
+        {
+            throw new InvalidOperationException($"The WebSocket cannot be accepted: it is {State}.");
+        }
+
         await ReceiveConnectAsync().ConfigureAwait(false);
         await _send(new WebSocketAccept(subprotocol, headers)).ConfigureAwait(false);
         State = AsgiWebSocketState.Connected;
@@ -82,6 +92,7 @@ public sealed class AsgiWebSocket
 
         State = AsgiWebSocketState.Closed;
         CloseCode = code;
+        _closeReason = reason ?? string.Empty;
         await _send(new WebSocketClose(code, reason)).ConfigureAwait(false);
     }
 
@@ -97,7 +108,7 @@ public sealed class AsgiWebSocket
 
         if (State == AsgiWebSocketState.Closed)
         {
-            throw new AsgiWebSocketDisconnectedException(CloseCode ?? 1000, string.Empty);
+            throw new AsgiWebSocketDisconnectedException(CloseCode ?? 1000, _closeReason);
         }
 
         var message = await _receive().ConfigureAwait(false);
@@ -108,6 +119,7 @@ public sealed class AsgiWebSocket
             case WebSocketDisconnect disconnect:
                 State = AsgiWebSocketState.Closed;
                 CloseCode = disconnect.Code;
+                _closeReason = disconnect.Reason;
                 throw new AsgiWebSocketDisconnectedException(disconnect.Code, disconnect.Reason);
             default:
                 throw new AsgiProtocolException(message.Type, null, "unexpected message on an open WebSocket.");
@@ -190,12 +202,22 @@ public sealed class AsgiWebSocket
     /// <summary>Sends a text message.</summary>
     /// <param name="text">The text.</param>
     /// <returns>A task that completes when sent.</returns>
-    public Task SendTextAsync(string text) => _send(WebSocketSend.FromText(text)).AsTask();
+    /// <exception cref="InvalidOperationException">The connection is not accepted yet, or already closed.</exception>
+    public Task SendTextAsync(string text)
+    {
+        ThrowIfNotConnected();
+        return _send(WebSocketSend.FromText(text)).AsTask();
+    }
 
     /// <summary>Sends a binary message.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>A task that completes when sent.</returns>
-    public Task SendBytesAsync(ReadOnlyMemory<byte> bytes) => _send(WebSocketSend.FromBytes(bytes)).AsTask();
+    /// <exception cref="InvalidOperationException">The connection is not accepted yet, or already closed.</exception>
+    public Task SendBytesAsync(ReadOnlyMemory<byte> bytes)
+    {
+        ThrowIfNotConnected();
+        return _send(WebSocketSend.FromBytes(bytes)).AsTask();
+    }
 
     /// <summary>Sends a value as a JSON text message with source-generated metadata.</summary>
     /// <typeparam name="T">The type.</typeparam>
@@ -212,6 +234,16 @@ public sealed class AsgiWebSocket
     [RequiresUnreferencedCode("Reflection-based JSON; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     [RequiresDynamicCode("Reflection-based JSON; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     public Task SendJsonAsync<T>(T value, JsonSerializerOptions? options = null) => SendTextAsync(JsonSerializer.Serialize(value, options ?? JsonSerializerOptions.Web));
+
+    private void ThrowIfNotConnected()
+    {
+        if (State != AsgiWebSocketState.Connected)
+        {
+            throw new InvalidOperationException(State == AsgiWebSocketState.Connecting
+                ? "Accept the WebSocket before sending messages."
+                : "The WebSocket is closed; nothing more can be sent.");
+        }
+    }
 
     private async Task ReceiveConnectAsync()
     {
