@@ -14,15 +14,10 @@ namespace AsgiBridge.Requests;
 /// </summary>
 public sealed class AsgiRequest
 {
-    private readonly AsgiReceive _receive;
+    private readonly BodyState _state;
     private Dictionary<string, StringValues>? _query;
     private Dictionary<string, string>? _cookies;
     private AsgiRequestHeaders? _headers;
-    private byte[]? _body;
-    private bool _streamStarted;
-    private bool _bodyComplete;
-    private volatile bool _disconnected;
-    private Task<AsgiMessage>? _pendingDisconnect;
 
     /// <summary>Creates the view.</summary>
     /// <param name="scope">The HTTP scope.</param>
@@ -30,7 +25,13 @@ public sealed class AsgiRequest
     public AsgiRequest(HttpScope scope, AsgiReceive receive)
     {
         Scope = scope ?? throw new ArgumentNullException(nameof(scope));
-        _receive = receive ?? throw new ArgumentNullException(nameof(receive));
+        _state = new BodyState(receive ?? throw new ArgumentNullException(nameof(receive)));
+    }
+
+    private AsgiRequest(HttpScope scope, BodyState state)
+    {
+        Scope = scope;
+        _state = state;
     }
 
     /// <summary>
@@ -43,9 +44,23 @@ public sealed class AsgiRequest
     public static AsgiRequest FromScope(HttpScope scope, AsgiReceive receive)
     {
         ArgumentNullException.ThrowIfNull(scope);
+        ArgumentNullException.ThrowIfNull(receive);
         if (scope.Items.TryGetValue(ItemKey, out var existing) && existing is AsgiRequest request)
         {
-            return request;
+            if (ReferenceEquals(request.Scope, scope))
+            {
+                return request;
+            }
+
+            // The scope is a copy made after an upstream view was created (a router adding path_params, a middleware
+            // adding a user): give the copy its own view, sharing what was already read of the body when it is
+            // the same receive (a middleware that wraps receive gets a fresh reader).
+            if (request._state.Receive == receive)
+            {
+                request = new AsgiRequest(scope, request._state);
+                scope.Items[ItemKey] = request;
+                return request;
+            }
         }
 
         request = new AsgiRequest(scope, receive);
@@ -78,13 +93,20 @@ public sealed class AsgiRequest
             var host = Headers.Get("host");
             if (string.IsNullOrEmpty(host))
             {
-                host = Scope.Server is { } server ? (server.Port is { } port ? $"{server.Host}:{port}" : server.Host) : "localhost";
+                host = Scope.Server is { } server ? HostFor(server) : "localhost";
             }
 
             var raw = Scope.RawPath is { } rawPath ? Encoding.Latin1.GetString(rawPath.Span) : Uri.EscapeDataString(Path).Replace("%2F", "/", StringComparison.Ordinal);
             var query = QueryString;
             return new Uri($"{Scope.Scheme}://{host}{raw}{(query.Length > 0 ? "?" + query : string.Empty)}");
         }
+    }
+
+    private static string HostFor(AsgiEndpoint server)
+    {
+        // An IPv6 address goes in brackets in a URL authority.
+        var name = server.Host.Contains(':', StringComparison.Ordinal) && !server.Host.StartsWith('[') ? "[" + server.Host + "]" : server.Host;
+        return server.Port is { } port ? $"{name}:{port}" : name;
     }
 
     /// <summary>The query parameters, decoded, with every value of repeated names.</summary>
@@ -114,16 +136,16 @@ public sealed class AsgiRequest
     {
         get
         {
-            if (!_disconnected && _bodyComplete)
+            if (!_state.Disconnected && _state.BodyComplete)
             {
-                var pending = _pendingDisconnect ??= WaitCoreAsync();
+                var pending = _state.PendingDisconnect ??= WaitCoreAsync();
                 if (pending.IsCompletedSuccessfully && pending.Result is HttpDisconnect)
                 {
-                    _disconnected = true;
+                    _state.Disconnected = true;
                 }
             }
 
-            return _disconnected;
+            return _state.Disconnected;
         }
     }
 
@@ -132,9 +154,9 @@ public sealed class AsgiRequest
     /// <returns>The body.</returns>
     public async Task<byte[]> ReadBodyAsync(CancellationToken cancellationToken = default)
     {
-        if (_body is not null)
+        if (_state.Body is not null)
         {
-            return _body;
+            return _state.Body;
         }
 
         using var buffer = new MemoryStream();
@@ -143,7 +165,7 @@ public sealed class AsgiRequest
             buffer.Write(chunk.Span);
         }
 
-        return _body = buffer.ToArray();
+        return _state.Body = buffer.ToArray();
     }
 
     /// <summary>Reads the body as UTF-8 text.</summary>
@@ -160,26 +182,26 @@ public sealed class AsgiRequest
     /// <returns>The chunks.</returns>
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> StreamAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (_body is not null)
+        if (_state.Body is not null)
         {
-            yield return _body;
+            yield return _state.Body;
             yield break;
         }
 
-        if (_streamStarted)
+        if (_state.StreamStarted)
         {
             throw new InvalidOperationException("The request body has already been consumed.");
         }
 
-        _streamStarted = true;
-        while (!_bodyComplete)
+        _state.StreamStarted = true;
+        while (!_state.BodyComplete)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var message = await _receive().ConfigureAwait(false);
+            var message = await _state.Receive().ConfigureAwait(false);
             switch (message)
             {
                 case HttpRequestBody body:
-                    _bodyComplete = !body.MoreBody;
+                    _state.BodyComplete = !body.MoreBody;
                     if (!body.Body.IsEmpty)
                     {
                         yield return body.Body;
@@ -187,8 +209,8 @@ public sealed class AsgiRequest
 
                     break;
                 case HttpDisconnect:
-                    _disconnected = true;
-                    _bodyComplete = true;
+                    _state.Disconnected = true;
+                    _state.BodyComplete = true;
                     yield break;
                 default:
                     throw new AsgiProtocolException(message.Type, null, "unexpected message while reading the request body.");
@@ -225,7 +247,7 @@ public sealed class AsgiRequest
     /// <exception cref="InvalidDataException">The body is not a well-formed form or exceeds a limit.</exception>
     public async Task<AsgiForm> ReadFormAsync(AsgiFormOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var stream = _body is not null ? new MemoryStream(_body, writable: false) : OpenBodyStream();
+        var stream = _state.Body is not null ? new MemoryStream(_state.Body, writable: false) : OpenBodyStream();
         await using (stream.ConfigureAwait(false))
         {
             return await FormParser.ParseAsync(stream, ContentType, options ?? AsgiFormOptions.Default, cancellationToken).ConfigureAwait(false);
@@ -240,31 +262,47 @@ public sealed class AsgiRequest
     /// <returns>A task completing with the disconnect.</returns>
     public Task WaitForDisconnectAsync()
     {
-        if (_disconnected)
+        if (_state.Disconnected)
         {
             return Task.CompletedTask;
         }
 
-        return _pendingDisconnect ??= WaitCoreAsync();
+        return _state.PendingDisconnect ??= WaitCoreAsync();
     }
 
     private async Task<AsgiMessage> WaitCoreAsync()
     {
-        _streamStarted = true;
+        _state.StreamStarted = true;
         while (true)
         {
-            var message = await _receive().ConfigureAwait(false);
+            var message = await _state.Receive().ConfigureAwait(false);
             if (message is HttpDisconnect)
             {
-                _disconnected = true;
-                _bodyComplete = true;
+                _state.Disconnected = true;
+                _state.BodyComplete = true;
                 return message;
             }
 
             if (message is HttpRequestBody { MoreBody: false })
             {
-                _bodyComplete = true;
+                _state.BodyComplete = true;
             }
         }
+    }
+
+    /// <summary>What is known about the body and the disconnect of one connection, shared by the views of its scope copies.</summary>
+    private sealed class BodyState(AsgiReceive receive)
+    {
+        public AsgiReceive Receive { get; } = receive;
+
+        public byte[]? Body { get; set; }
+
+        public bool StreamStarted { get; set; }
+
+        public bool BodyComplete { get; set; }
+
+        public volatile bool Disconnected;
+
+        public Task<AsgiMessage>? PendingDisconnect { get; set; }
     }
 }

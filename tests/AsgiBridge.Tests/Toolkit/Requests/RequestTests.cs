@@ -51,6 +51,16 @@ public sealed class RequestTests
     }
 
     [Fact]
+    public void Url_with_an_ipv6_server_address_and_no_host_header()
+    {
+        var scope = Asgi.Http("/p");
+        scope.Server = new AsgiEndpoint("::1", 5000);
+        var (request, _) = Create(scope);
+
+        Assert.Equal("http://[::1]:5000/p", request.Url.ToString());
+    }
+
+    [Fact]
     public void Query_parameters_are_decoded_and_multi_valued()
     {
         var (request, _) = Create(Asgi.Http("/", query: "tag=a&tag=b%20c&q=caf%C3%A9&plus=1+2&empty="));
@@ -254,6 +264,49 @@ public sealed class RequestTests
 
         Assert.True(request.IsDisconnected);
         Assert.Equal(3, connection.ReceiveCalls);
+    }
+
+    [Fact]
+    public async Task Endpoint_below_a_router_sees_its_path_params_even_if_middleware_made_a_request_view_first()
+    {
+        string? upstreamBody = null;
+        var router = new AsgiRouter().MapPost("/orders/{id:int}", async request =>
+            new AsgiBridge.Responses.TextResponse($"{request.PathParams["id"]}:{await request.ReadTextAsync()}"));
+        var app = new AsgiBridge.Composition.AsgiPipelineBuilder()
+            .Use(next => async (scope, receive, send) =>
+            {
+                // A middleware that inspects the request (auth, logging) through the helper before routing.
+                var request = AsgiRequest.FromScope((HttpScope)scope, receive);
+                upstreamBody = await request.ReadTextAsync();
+                await next(scope, receive, send);
+            })
+            .Run(router)
+            .Build();
+
+        var response = await Asgi.RunHttpAsync(app, Asgi.Http("/orders/9", "POST"), new HttpRequestBody("pen"u8.ToArray()));
+
+        Assert.Equal("pen", upstreamBody);
+        Assert.Equal("9:pen", response.Text);
+    }
+
+    [Fact]
+    public void FromScope_on_a_scope_copy_gives_a_view_of_the_copy()
+    {
+        var scope = Asgi.Http("/");
+        var connection = new FakeConnection();
+        var upstream = AsgiRequest.FromScope(scope, connection.Receive);
+        var copy = (HttpScope)scope.Copy();
+        copy.PathParams = new Dictionary<string, object?> { ["x"] = 1 };
+
+        var downstream = AsgiRequest.FromScope(copy, connection.Receive);
+        AsgiReceive wrapped = () => connection.Receive();
+
+        Assert.NotSame(upstream, downstream);
+        Assert.Same(copy, downstream.Scope);
+        Assert.Equal(1, downstream.PathParams["x"]);
+        Assert.Same(downstream, AsgiRequest.FromScope(copy, connection.Receive));
+        Assert.Same(upstream, AsgiRequest.FromScope(scope, connection.Receive));
+        Assert.NotSame(downstream, AsgiRequest.FromScope((HttpScope)copy.Copy(), wrapped));
     }
 
     [Fact]
