@@ -66,15 +66,9 @@ internal static class FormParser
                 }
                 else
                 {
-                    using var text = new StreamReader(section.Body, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, leaveOpen: true);
-                    var value = await text.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+                    var value = await ReadFieldAsync(section.Body, options.MaxFieldsSize - fieldBytes, options.MaxFieldsSize, cancellationToken).ConfigureAwait(false);
                     fieldBytes += value.Length;
-                    if (fieldBytes > options.MaxFieldsSize)
-                    {
-                        throw new InvalidDataException($"The form's text fields exceed {options.MaxFieldsSize} bytes.");
-                    }
-
-                    accumulator.Append(name, value);
+                    accumulator.Append(name, Encoding.UTF8.GetString(value));
                 }
             }
         }
@@ -89,6 +83,25 @@ internal static class FormParser
         }
 
         return new AsgiForm(accumulator.HasValues ? accumulator.GetResults() : new Dictionary<string, StringValues>(), files);
+    }
+
+    /// <summary>Reads a text field, failing as soon as it exceeds what is left of the fields budget (never buffering more).</summary>
+    private static async Task<byte[]> ReadFieldAsync(Stream body, long remaining, long limit, CancellationToken cancellationToken)
+    {
+        using var value = new MemoryStream();
+        var buffer = new byte[4096];
+        int read;
+        while ((read = await body.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (value.Length + read > remaining)
+            {
+                throw new InvalidDataException($"The form's text fields exceed {limit} bytes.");
+            }
+
+            value.Write(buffer, 0, read);
+        }
+
+        return value.ToArray();
     }
 
     private static async Task<AsgiUploadedFile> BufferFileAsync(MultipartSection section, string name, string fileName, AsgiFormOptions options, CancellationToken cancellationToken)

@@ -155,6 +155,21 @@ public sealed class FormTests : IDisposable
         await Assert.ThrowsAsync<InvalidDataException>(async () => await (await MultipartRequestAsync(large)).ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 1000 }));
     }
 
+    [Fact]
+    public async Task Oversized_text_field_is_rejected_without_reading_it_whole()
+    {
+        using var content = new MultipartFormDataContent();
+        content.Add(new StringContent(new string('z', 200_000)), "essay");
+        var bytes = await content.ReadAsByteArrayAsync();
+        var chunks = bytes.Chunk(1000).Select((chunk, i) => (AsgiMessage)new HttpRequestBody(chunk, moreBody: (i + 1) * 1000 < bytes.Length)).ToArray();
+        var connection = new FakeConnection(http: true, chunks);
+        var request = new AsgiRequest(Asgi.Http("/", "POST", headers: [("content-type", content.Headers.ContentType!.ToString())]), connection.Receive);
+
+        await Assert.ThrowsAsync<InvalidDataException>(() => request.ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 2000 }));
+
+        Assert.True(connection.ReceiveCalls < chunks.Length / 4, $"read {connection.ReceiveCalls} of {chunks.Length} chunks");
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("application/json")]
