@@ -21,9 +21,19 @@ public sealed record ServerSentEvent(string Data, string? Event = null, string? 
             text.Append("retry: ").Append((long)retry.TotalMilliseconds).Append('\n');
         }
 
-        foreach (var line in (Data ?? string.Empty).ReplaceLineEndings("\n").Split('\n'))
+        // Only CR, LF and CRLF end a line in text/event-stream (not the other Unicode line breaks ReplaceLineEndings knows).
+        var data = (Data ?? string.Empty).AsSpan();
+        while (true)
         {
-            text.Append("data: ").Append(line).Append('\n');
+            var end = data.IndexOfAny('\r', '\n');
+            text.Append("data: ").Append(end < 0 ? data : data[..end]).Append('\n');
+            if (end < 0)
+            {
+                break;
+            }
+
+            var next = end + (data[end] == '\r' && end + 1 < data.Length && data[end + 1] == '\n' ? 2 : 1);
+            data = data[next..];
         }
 
         text.Append('\n');

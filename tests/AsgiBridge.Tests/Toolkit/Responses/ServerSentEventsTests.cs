@@ -27,6 +27,15 @@ public sealed class ServerSentEventsTests
     }
 
     [Fact]
+    public void Only_cr_lf_and_crlf_split_data_lines()
+    {
+        var bytes = new ServerSentEvent("a\rb\r\n\nc\u2028d\u0085e\ff").ToBytes();
+
+        Assert.Equal("data: a\ndata: b\ndata: \ndata: c\u2028d\u0085e\ff\n\n", Encoding.UTF8.GetString(bytes));
+        Assert.Equal("data: end\ndata: \n\n", Encoding.UTF8.GetString(new ServerSentEvent("end\n").ToBytes()));
+    }
+
+    [Fact]
     public void Event_name_or_id_with_a_line_break_is_rejected()
     {
         Assert.Throws<ArgumentException>(() => new ServerSentEvent("x", Event: "a\nb").ToBytes());
