@@ -57,14 +57,16 @@ public sealed class FileResponse : AsgiResponse
 
         var requestHeaders = (scope as ConnectionScope)?.Headers ?? [];
         var method = (scope as HttpScope)?.Method ?? "GET";
-        if (NotModified(requestHeaders, etag, lastModified))
+        // Conditional GET (RFC 9110 13.1) and ranges (14.2) are defined for GET; HEAD answers as GET would, without a body.
+        var isGet = method is "GET" or "HEAD";
+        if (isGet && NotModified(requestHeaders, etag, lastModified))
         {
             await SendEmptyAsync(send, 304, metadata, []).ConfigureAwait(false);
             return;
         }
 
         var range = requestHeaders.GetFirst("range");
-        if (range is not null && Status == 200 && IfRangeHolds(requestHeaders, etag, lastModified))
+        if (range is not null && isGet && Status == 200 && IfRangeHolds(requestHeaders, etag, lastModified))
         {
             switch (ByteRange.TryParse(range, file.Length, out var start, out var end))
             {

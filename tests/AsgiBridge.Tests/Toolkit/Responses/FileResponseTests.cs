@@ -228,6 +228,20 @@ public sealed class FileResponseTests : IDisposable
     }
 
     [Fact]
+    public async Task Conditions_and_ranges_apply_to_GET_and_HEAD_only()
+    {
+        var etag = (await Run(new FileResponse(_file))).Header("etag")!;
+
+        var conditional = await Run(new FileResponse(_file), "POST", headers: ("if-none-match", etag));
+        var ranged = await Run(new FileResponse(_file), "POST", headers: ("range", "bytes=0-4"));
+
+        Assert.Equal(200, conditional.Status);
+        Assert.Equal(_content, conditional.Body);
+        Assert.Equal(200, ranged.Status);
+        Assert.Equal(_content, ranged.Body);
+    }
+
+    [Fact]
     public async Task Range_is_streamed_even_when_pathsend_is_advertised()
     {
         var response = await Run(new FileResponse(_file), pathSend: true, headers: ("range", "bytes=0-2"));
