@@ -1,5 +1,6 @@
 using System.Text;
 using AsgiBridge.Responses;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Net.Http.Headers;
 
 namespace AsgiBridge.Tests.Toolkit.Responses;
@@ -273,6 +274,28 @@ public sealed class FileResponseTests : IDisposable
         Assert.Single(second.HeaderValues("last-modified"));
         Assert.Single(second.HeaderValues("accept-ranges"));
         Assert.Single(second.HeaderValues("content-length"));
+    }
+
+    [Fact]
+    public async Task Through_Kestrel_the_file_goes_out_by_pathsend_and_ranges_are_streamed()
+    {
+        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi((scope, receive, send) =>
+        {
+            Assert.True(scope.SupportsExtension(AsgiExtensionNames.PathSend));
+            return new FileResponse(_file).ExecuteAsync(scope, receive, send);
+        }));
+
+        using var whole = await host.Client.GetAsync("/letters.txt");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/letters.txt");
+        request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 109);
+        using var part = await host.Client.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal(1000, whole.Content.Headers.ContentLength);
+        Assert.Equal(_content, await whole.Content.ReadAsByteArrayAsync());
+        Assert.Equal(System.Net.HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal("bytes 100-109/1000", part.Content.Headers.ContentRange!.ToString());
+        Assert.Equal(Slice(100, 109), await part.Content.ReadAsByteArrayAsync());
     }
 
     [Fact]
