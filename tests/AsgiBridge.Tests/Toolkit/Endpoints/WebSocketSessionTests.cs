@@ -30,6 +30,16 @@ public sealed class WebSocketSessionTests
     }
 
     [Fact]
+    public async Task Accepting_twice_throws()
+    {
+        var (socket, connection) = Create(WebSocketConnect.Instance);
+        await socket.AcceptAsync();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => socket.AcceptAsync());
+        Assert.Single(connection.Sent);
+    }
+
+    [Fact]
     public async Task Accept_rejects_a_first_message_that_is_not_connect()
     {
         var (socket, _) = Create(WebSocketReceive.FromText("early"));

@@ -126,6 +126,28 @@ public sealed class StreamingResponseTests
     }
 
     [Fact]
+    public async Task Client_disconnect_ends_the_response_even_if_the_producer_ignores_the_token()
+    {
+        var never = new TaskCompletionSource();
+        async IAsyncEnumerable<ReadOnlyMemory<byte>> Produce()
+        {
+            yield return Bytes("only");
+            await never.Task;
+            yield return Bytes("never");
+        }
+
+        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
+        var response = new StreamingResponse(_ => Produce());
+        var run = response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
+        await connection.WaitForSentAsync<HttpResponseBody>();
+
+        connection.Disconnect();
+
+        await run.WaitAsync(FakeConnection.Timeout);
+        Assert.True(response.ClientDisconnected);
+    }
+
+    [Fact]
     public async Task Producer_failure_propagates()
     {
         static async IAsyncEnumerable<ReadOnlyMemory<byte>> Produce()

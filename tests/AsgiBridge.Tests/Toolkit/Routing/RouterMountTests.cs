@@ -45,6 +45,19 @@ public sealed class RouterMountTests
     }
 
     [Fact]
+    public async Task Mount_at_the_root_passes_everything_with_root_path_unchanged()
+    {
+        ConnectionScope? seen = null;
+        var router = new AsgiRouter().MapGet("/health", Asgi.Text("up")).Mount("/", Asgi.Capture(s => seen = s));
+
+        Assert.Equal("up", (await Asgi.RunHttpAsync(router, Asgi.Http("/health"))).Text);
+        await Asgi.RunHttpAsync(router, Asgi.Http("/app/x", rootPath: "/app"));
+
+        Assert.Equal("/app", seen!.RootPath);
+        Assert.Equal("/app/x", seen.Path);
+    }
+
+    [Fact]
     public async Task Mount_does_not_match_a_longer_segment()
     {
         var router = new AsgiRouter().Mount("/static", Asgi.Text("mounted"));
