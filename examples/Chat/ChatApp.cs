@@ -36,8 +36,29 @@ public sealed partial class ChatApp
         HttpScope http => ServeHttpAsync(http, send),
         WebSocketScope ws when TryGetRoom(ws, out var room) => RunRoomAsync(room, receive, send),
         WebSocketScope => DenyAsync(receive, send),
+        LifespanScope => RunLifespanAsync(receive, send),
         _ => Task.CompletedTask,
     };
+
+    private async Task RunLifespanAsync(AsgiReceive receive, AsgiSend send)
+    {
+        while (true)
+        {
+            switch (await receive())
+            {
+                case LifespanStartup:
+                    LogLifespan(_logger, "startup");
+                    await send(LifespanStartupComplete.Instance);
+                    break;
+                case LifespanShutdown:
+                    LogLifespan(_logger, "shutdown");
+                    await send(LifespanShutdownComplete.Instance);
+                    return;
+                default:
+                    return;
+            }
+        }
+    }
 
     private static async Task ServeHttpAsync(HttpScope scope, AsgiSend send)
     {
@@ -155,6 +176,9 @@ public sealed partial class ChatApp
 
     [LoggerMessage(2, LogLevel.Information, "User left room {Room}; {UserCount} online.")]
     private static partial void LogLeft(ILogger logger, string room, int userCount);
+
+    [LoggerMessage(4, LogLevel.Information, "Chat server lifespan: {Phase} complete.")]
+    private static partial void LogLifespan(ILogger logger, string phase);
 
     [LoggerMessage(3, LogLevel.Information, "Removed {DeadCount} dead connection(s) from room {Room}; {UserCount} online.")]
     private static partial void LogDeadRemoved(ILogger logger, string room, int deadCount, int userCount);

@@ -1,4 +1,5 @@
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Lifespan;
 using AsgiBridge.Server;
 using AsgiBridge.WebSockets;
 using Microsoft.AspNetCore.Http;
@@ -17,12 +18,13 @@ internal static class AsgiHandlerFactory
         ArgumentNullException.ThrowIfNull(app);
         var options = services.GetService<IOptions<AsgiOptions>>()?.Value ?? new AsgiOptions();
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(AsgiLog.Category) ?? NullLogger.Instance;
-        var stateSource = services.GetService<IAsgiStateSource>();
-        var http = new AsgiHttpHandler(app, options, logger, rootPath, stateSource);
-        var webSockets = new AsgiWebSocketHandler(app, options, logger, rootPath, stateSource);
+        var lifespan = services.GetService<AsgiAppRegistry>()?.Register(app);
+        var http = new AsgiHttpHandler(app, options, logger, rootPath, lifespan);
+        var webSockets = new AsgiWebSocketHandler(app, options, logger, rootPath, lifespan);
 
         // WebSocket requests (HTTP/1.1 upgrade or HTTP/2 extended CONNECT) get the websocket scope; the rest stays on
         // the HTTP path untouched. IsWebSocketRequest is false when no WebSocket middleware is in the pipeline.
-        return context => context.WebSockets.IsWebSocketRequest ? webSockets.HandleAsync(context) : http.HandleAsync(context);
+        RequestDelegate handler = context => context.WebSockets.IsWebSocketRequest ? webSockets.HandleAsync(context) : http.HandleAsync(context);
+        return lifespan is null ? handler : lifespan.GuardRequests(handler);
     }
 }

@@ -54,4 +54,7 @@ public sealed class AsgiOptions
     /// (default 5 seconds).
     /// </summary>
     public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Lifespan protocol settings: mode (Auto, On, Off) and startup/shutdown timeouts.</summary>
+    public AsgiLifespanOptions Lifespan { get; } = new();
 }
