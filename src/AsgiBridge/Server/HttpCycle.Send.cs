@@ -202,6 +202,13 @@ internal sealed partial class HttpCycle
 
     private ValueTask WriteFinal(ReadOnlyMemory<byte> body)
     {
+        if (!_suppressBody && !body.IsEmpty && _context.Response.HasStarted)
+        {
+            // Once the headers are out with a Content-Length, Kestrel's CompleteAsync does not flush bytes that were
+            // written but not flushed, so the client would wait for them forever: flush the last chunk first.
+            return WriteFinalAfterFlush(body);
+        }
+
         Task completion;
         try
         {
@@ -225,6 +232,12 @@ internal sealed partial class HttpCycle
         }
 
         return AwaitCompletion(completion);
+    }
+
+    private async ValueTask WriteFinalAfterFlush(ReadOnlyMemory<byte> body)
+    {
+        await WriteChunk(body).ConfigureAwait(false);
+        await WriteFinal(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
     }
 
     private async ValueTask AwaitCompletion(Task completion)
