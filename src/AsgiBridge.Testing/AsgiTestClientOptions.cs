@@ -23,8 +23,8 @@ public sealed class AsgiTestClientOptions
 
     /// <summary>
     /// Simulates HTTP/2 (default <see langword="false"/>: HTTP/1.1): <c>http_version</c> is <c>"2"</c> and the
-    /// <c>http.response.trailers</c> extension is always advertised. Over HTTP/1.1 trailers are advertised only
-    /// when the request carries <c>TE: trailers</c>, as on the server.
+    /// <c>http.response.trailers</c> extension is advertised. Over HTTP/1.1 it is not, as on Kestrel, which cannot
+    /// send HTTP/1.1 trailers.
     /// </summary>
     public bool UseHttp2 { get; set; }
 
@@ -38,6 +38,14 @@ public sealed class AsgiTestClientOptions
 
     /// <summary>The body of the 500 response (default <c>Internal Server Error</c>, as <see cref="AsgiOptions"/>).</summary>
     public string InternalServerErrorBody { get; set; } = new AsgiOptions().InternalServerErrorBody;
+
+    /// <summary>
+    /// Whether response header values may hold characters U+0080–U+00FF (default <see langword="false"/>). Kestrel
+    /// refuses them unless <c>KestrelServerOptions.ResponseHeaderEncodingSelector</c> picks an encoding such as Latin-1,
+    /// and the application's <c>send</c> then fails (a 500 before the response started); turn this on when your server
+    /// is configured that way.
+    /// </summary>
+    public bool AllowLatin1ResponseHeaderValues { get; set; }
 
     /// <summary>Whether the client keeps cookies across requests (default <see langword="true"/>).</summary>
     public bool UseCookies { get; set; } = true;

@@ -7,6 +7,7 @@ internal sealed partial class HttpExchange
 {
     private void Finish(Exception? exception)
     {
+        _cancellation.Dispose();
         if (exception is null && _options.RaiseServerExceptions && Volatile.Read(ref _violation) is { } violation)
         {
             // The application swallowed a protocol violation; the test still has to hear about it.

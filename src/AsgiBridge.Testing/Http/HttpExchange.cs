@@ -29,6 +29,7 @@ internal sealed partial class HttpExchange
     private int _receiving;
     private long _bodySent;
     private Exception? _violation;
+    private CancellationTokenRegistration _cancellation;
 
     public HttpExchange(AsgiApp app, HttpRequestMessage request, AsgiTestClientOptions options, IReadOnlyDictionary<string, object?>? state)
     {
@@ -36,7 +37,9 @@ internal sealed partial class HttpExchange
         _request = request;
         _options = options;
         _suppressBody = request.Method == HttpMethod.Head;
-        _trailersAllowed = options.UseHttp2 || AcceptsTrailers(request);
+        // Kestrel carries response trailers over HTTP/2 and HTTP/3 only (its HTTP/1.1 trailers feature is unavailable,
+        // even for a client that sends 'TE: trailers'), so the bridge advertises them only there.
+        _trailersAllowed = options.UseHttp2;
         _scope = TestScopeFactory.CreateHttp(request, options, state, _trailersAllowed);
         _responseBody = new ResponseBodyPipe(OnClientGone);
         Receive = ReceiveCore;
@@ -63,34 +66,16 @@ internal sealed partial class HttpExchange
     /// <returns>The response.</returns>
     public async Task<HttpResponseMessage> RunAsync(CancellationToken cancellationToken)
     {
-        using var registration = cancellationToken.UnsafeRegister(static state => ((HttpExchange)state!).OnClientGone(), this);
+        // Kept until the application finishes: cancelling the request later is still a client disconnect.
+        _cancellation = cancellationToken.UnsafeRegister(static state => ((HttpExchange)state!).OnClientGone(), this);
 
         // Like TestHost, the application runs on the thread pool, so a synchronous application cannot block the test.
         var app = Task.Run(() => _app(_scope, Receive, Send), CancellationToken.None);
         _ = app.ContinueWith(static (task, state) => ((HttpExchange)state!).Finish(task.Exception is { } aggregate ? Unwrap(aggregate) : null),
             this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
-        var response = await _head.Task.ConfigureAwait(false);
-        if (cancellationToken.IsCancellationRequested && !_response.IsComplete)
-        {
-            response.Dispose();
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return response;
-    }
-
-    private static bool AcceptsTrailers(HttpRequestMessage request)
-    {
-        foreach (var value in request.Headers.TE)
-        {
-            if (value.Value.Contains("trailers", StringComparison.OrdinalIgnoreCase))
-            {
-                return true;
-            }
-        }
-
-        return false;
+        // A cancelled request fails at once, as with TestHost; the application sees the disconnect and winds down on its own.
+        return await _head.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static Exception Unwrap(AggregateException aggregate) =>
