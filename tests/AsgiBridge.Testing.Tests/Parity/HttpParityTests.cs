@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text;
 
 namespace AsgiBridge.Testing.Tests.Parity;
@@ -5,7 +6,8 @@ namespace AsgiBridge.Testing.Tests.Parity;
 /// <summary>
 /// The shared suite: every case runs through real Kestrel (UseAsgi + HttpClient) and through the in-process client
 /// (with RaiseServerExceptions off, so it answers as the server does), and both must observe the same status, headers
-/// (except date/server/transfer-encoding), body and trailers. This is what keeps the test client honest.
+/// (except date/server/transfer-encoding), body and trailers, over HTTP/1.1 and over HTTP/2 (against the client's
+/// HTTP/2 simulation). This is what keeps the test client honest.
 /// </summary>
 /// <remarks>
 /// WebSocket parity: the WebSocket bridge (issue 3, branch ws) is not merged into this branch yet, so Kestrel cannot
@@ -78,6 +80,24 @@ public sealed class HttpParityTests(KestrelServerFixture kestrel) : IClassFixtur
 
         var expected = await ParityOutcome.CaptureAsync(kestrel.Client, parityCase);
         var actual = await ParityOutcome.CaptureAsync(inProcess.Http, parityCase);
+
+        Assert.Equal(expected, actual);
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task In_process_http2_simulation_observes_what_Kestrel_serves_over_http2(ParityCase parityCase)
+    {
+        await using var inProcess = new AsgiTestClient(ParityApps.App, new AsgiTestClientOptions
+        {
+            RaiseServerExceptions = false,
+            UseCookies = false,
+            UseHttp2 = true,
+            BaseAddress = kestrel.Http2Address,
+        });
+
+        var expected = await ParityOutcome.CaptureAsync(kestrel.Http2Client, parityCase, HttpVersion.Version20);
+        var actual = await ParityOutcome.CaptureAsync(inProcess.Http, parityCase, HttpVersion.Version20);
 
         Assert.Equal(expected, actual);
     }

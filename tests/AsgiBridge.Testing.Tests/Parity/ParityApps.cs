@@ -53,15 +53,17 @@ internal static class ParityApps
                 break;
             case "/echo":
                 await send(new HttpResponseStart(200, [new("content-type", http.Headers.GetFirst("content-type") ?? "application/octet-stream")]));
+                // Always streamed, so the response does not depend on how the transport happened to chunk the request.
                 while (await receive() is HttpRequestBody chunk)
                 {
-                    await send(new HttpResponseBody(chunk.Body, moreBody: chunk.MoreBody));
+                    await send(new HttpResponseBody(chunk.Body, moreBody: true));
                     if (!chunk.MoreBody)
                     {
                         break;
                     }
                 }
 
+                await send(HttpResponseBody.Empty);
                 break;
             case "/scope":
                 await TestApps.SendText(send, 200, DescribeScope(http));

@@ -8,9 +8,14 @@ namespace AsgiBridge.Testing.Tests.Parity;
 /// <param name="Headers">Request headers.</param>
 public sealed record ParityCase(string Name, string Method, string Target, Func<HttpContent>? Content = null, params (string Name, string Value)[] Headers)
 {
-    public HttpRequestMessage CreateRequest()
+    public HttpRequestMessage CreateRequest(Version version)
     {
-        var request = new HttpRequestMessage(new HttpMethod(Method), Target) { Content = Content?.Invoke() };
+        var request = new HttpRequestMessage(new HttpMethod(Method), Target)
+        {
+            Content = Content?.Invoke(),
+            Version = version,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
         foreach (var (name, value) in Headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);

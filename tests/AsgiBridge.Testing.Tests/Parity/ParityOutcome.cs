@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text;
 
 namespace AsgiBridge.Testing.Tests.Parity;
@@ -12,9 +13,9 @@ internal static class ParityOutcome
 {
     private static readonly HashSet<string> s_transportHeaders = new(StringComparer.OrdinalIgnoreCase) { "date", "server", "transfer-encoding" };
 
-    public static async Task<string> CaptureAsync(HttpClient client, ParityCase parityCase)
+    public static async Task<string> CaptureAsync(HttpClient client, ParityCase parityCase, Version? version = null)
     {
-        using var request = parityCase.CreateRequest();
+        using var request = parityCase.CreateRequest(version ?? HttpVersion.Version11);
         HttpResponseMessage response;
         try
         {
