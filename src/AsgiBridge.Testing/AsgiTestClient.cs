@@ -1,5 +1,4 @@
 using System.Net;
-using AsgiBridge.Testing.Http;
 using AsgiBridge.Testing.Lifespan;
 
 namespace AsgiBridge.Testing;

@@ -19,7 +19,7 @@ public sealed class AsgiCommunicator : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(1);
 
     private readonly Channel<AsgiMessage> _input = Channel.CreateUnbounded<AsgiMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Channel<AsgiMessage> _output = Channel.CreateUnbounded<AsgiMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<AsgiMessage> _output = Channel.CreateUnbounded<AsgiMessage>();
     private readonly Task _app;
 
     /// <summary>Starts the application with the scope; it runs until it returns or the communicator is disposed.</summary>

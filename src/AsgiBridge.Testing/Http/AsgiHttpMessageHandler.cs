@@ -1,6 +1,7 @@
 using System.Net;
+using AsgiBridge.Testing.Http;
 
-namespace AsgiBridge.Testing.Http;
+namespace AsgiBridge.Testing;
 
 /// <summary>
 /// An <see cref="HttpMessageHandler"/> that runs an ASGI application in process for every request, so tests can use a

@@ -18,7 +18,7 @@ internal sealed partial class HttpExchange
         var committed = phase is HttpResponsePhase.Streaming or HttpResponsePhase.AwaitingTrailers or HttpResponsePhase.Complete;
         try
         {
-            if (exception is not null && IsDisconnect(exception) || (phase != HttpResponsePhase.Complete && ClientGone))
+            if ((exception is not null && IsDisconnect(exception)) || (phase != HttpResponsePhase.Complete && ClientGone))
             {
                 // The client went away: nobody is left to tell; an unfinished body is cut off.
                 _head.TrySetException(new OperationCanceledException("The client disconnected before the response started."));

@@ -328,7 +328,7 @@ public sealed class ResponseTests
     [Fact]
     public async Task A_standalone_handler_serves_an_HttpClient()
     {
-        using var handler = new Testing.Http.AsgiHttpMessageHandler((scope, receive, send) => TestApps.SendText(send, 200, "standalone"));
+        using var handler = new AsgiHttpMessageHandler((scope, receive, send) => TestApps.SendText(send, 200, "standalone"));
         using var http = new HttpClient(handler) { BaseAddress = new Uri("http://testserver/") };
 
         Assert.Equal("standalone", await http.GetStringAsync("/"));
