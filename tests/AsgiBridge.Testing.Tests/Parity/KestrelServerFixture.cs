@@ -36,7 +36,7 @@ public sealed class KestrelServerFixture : IAsyncLifetime
         builder.Logging.ClearProviders();
         builder.Services.AddAsgi();
         _app = builder.Build();
-        _app.UseAsgi(ParityApps.App);
+        _app.UseAsgi(WebSocketParityApps.App); // HTTP requests fall through to ParityApps.App
         await _app.StartAsync();
 
         var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
