@@ -1,4 +1,5 @@
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Lifespan;
 using AsgiBridge.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,8 +17,9 @@ internal static class AsgiHandlerFactory
         ArgumentNullException.ThrowIfNull(app);
         var options = services.GetService<IOptions<AsgiOptions>>()?.Value ?? new AsgiOptions();
         var logger = services.GetService<ILoggerFactory>()?.CreateLogger(AsgiLog.Category) ?? NullLogger.Instance;
-        var stateSource = services.GetService<IAsgiStateSource>();
-        var http = new AsgiHttpHandler(app, options, logger, rootPath, stateSource);
-        return http.HandleAsync;
+        var lifespan = services.GetService<AsgiAppRegistry>()?.Register(app);
+        var http = new AsgiHttpHandler(app, options, logger, rootPath, lifespan);
+        RequestDelegate handler = http.HandleAsync;
+        return lifespan is null ? handler : lifespan.GuardRequests(handler);
     }
 }

@@ -14,4 +14,7 @@ public sealed class AsgiOptions
     /// (default <c>Internal Server Error</c>, as uvicorn sends).
     /// </summary>
     public string InternalServerErrorBody { get; set; } = "Internal Server Error";
+
+    /// <summary>Lifespan protocol settings: mode (Auto, On, Off) and startup/shutdown timeouts.</summary>
+    public AsgiLifespanOptions Lifespan { get; } = new();
 }

@@ -1,11 +1,16 @@
 using AsgiBridge;
+using AsgiBridge.Lifespan;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the ASGI bridge's services.</summary>
 public static class AsgiServiceCollectionExtensions
 {
-    /// <summary>Registers the ASGI bridge and its <see cref="AsgiOptions"/>.</summary>
+    /// <summary>
+    /// Registers the ASGI bridge, its <see cref="AsgiOptions"/>, and the hosted service that runs the lifespan protocol of
+    /// every application mounted with <c>UseAsgi</c>/<c>MapAsgi</c>.
+    /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; optional.</param>
     /// <returns>The service collection, for chaining.</returns>
@@ -17,6 +22,9 @@ public static class AsgiServiceCollectionExtensions
         {
             options.Configure(configure);
         }
+
+        services.TryAddSingleton<AsgiAppRegistry>();
+        services.AddHostedService<AsgiLifespanService>();
 
         return services;
     }

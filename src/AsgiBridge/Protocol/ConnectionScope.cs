@@ -191,7 +191,7 @@ public abstract class ConnectionScope : AsgiScope
             case "http_version": HttpVersion = Cast<string>(key, value)!; return true;
             case "scheme": Scheme = Cast<string>(key, value)!; return true;
             case "path": Path = Cast<string>(key, value)!; return true;
-            case "raw_path": RawPath = value is null ? null : AsBytes(key, value); return true;
+            case "raw_path": RawPath = value is null ? default(ReadOnlyMemory<byte>?) : AsBytes(key, value); return true;
             case "query_string": QueryString = value is null ? ReadOnlyMemory<byte>.Empty : AsBytes(key, value); return true;
             case "root_path": RootPath = Cast<string>(key, value) ?? string.Empty; return true;
             case "headers": Headers = Cast<IReadOnlyList<AsgiHeader>>(key, value)!; return true;

@@ -39,7 +39,7 @@ internal sealed class AsgiHttpHandler
         _logger = logger;
         _rootPath = rootPath;
         _stateSource = stateSource;
-        _pool = new DefaultObjectPool<HttpCycle>(new CyclePolicy(), Environment.ProcessorCount * 8);
+        _pool = new DefaultObjectPool<HttpCycle>(new CyclePolicy(), Math.Max(128, Environment.ProcessorCount * 16));
     }
 
     public Task HandleAsync(HttpContext context)

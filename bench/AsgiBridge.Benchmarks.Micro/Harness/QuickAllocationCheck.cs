@@ -1,0 +1,54 @@
+using AsgiBridge.Benchmarks.Apps;
+using Microsoft.AspNetCore.Http;
+
+namespace AsgiBridge.Benchmarks.Harness;
+
+/// <summary>
+/// A quick, deterministic allocation count without BenchmarkDotNet: warms each case up, then divides the bytes the
+/// thread allocated over many requests by the request count. Same harness and delegates as the benchmarks.
+/// </summary>
+public static class QuickAllocationCheck
+{
+    private const int Warmup = 20_000;
+    private const int Requests = 100_000;
+
+    /// <summary>Measures every case and prints one line each, with bridge-own bytes (asgi − raw).</summary>
+    /// <param name="output">Where to print.</param>
+    public static void Run(TextWriter output)
+    {
+        var asgi = BridgeDelegates.CreateAsgi();
+        var payload = new byte[BenchPayloads.EchoSize];
+        Array.Fill(payload, (byte)'a');
+        (string Name, ReusableHttpContext Context)[] cases =
+        [
+            ("GET hello", new ReusableHttpContext("GET", BenchPayloads.HelloPath)),
+            ("GET 64k", new ReusableHttpContext("GET", BenchPayloads.BigPath)),
+            ("POST echo 16k (1 chunk)", new ReusableHttpContext("POST", BenchPayloads.EchoPath, payload, 16384)),
+            ("POST echo 16k (4 KiB chunks)", new ReusableHttpContext("POST", BenchPayloads.EchoPath, payload, 4096)),
+        ];
+
+        output.WriteLine($"{"case",-30} {"raw B/req",10} {"asgi B/req",11} {"bridge-own B/req",17}");
+        foreach (var (name, context) in cases)
+        {
+            var raw = BytesPerRequest(BridgeDelegates.Raw, context);
+            var bridged = BytesPerRequest(asgi, context);
+            output.WriteLine($"{name,-30} {raw,10:F1} {bridged,11:F1} {bridged - raw,17:F1}");
+        }
+    }
+
+    private static double BytesPerRequest(RequestDelegate handler, ReusableHttpContext context)
+    {
+        for (var i = 0; i < Warmup; i++)
+        {
+            BridgeDelegates.Invoke(handler, context);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < Requests; i++)
+        {
+            BridgeDelegates.Invoke(handler, context);
+        }
+
+        return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Requests;
+    }
+}
