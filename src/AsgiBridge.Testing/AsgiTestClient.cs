@@ -63,11 +63,11 @@ public sealed partial class AsgiTestClient : IAsyncDisposable
     /// <param name="options">The options; defaults when <see langword="null"/>.</param>
     /// <param name="cancellationToken">Stops waiting for startup.</param>
     /// <returns>The started client.</returns>
-    /// <exception cref="AsgiLifespanFailedException">Startup failed; the message is the application's.</exception>
+    /// <exception cref="AsgiLifespanException">Startup failed; the message is the application's.</exception>
     public static async Task<AsgiTestClient> StartAsync(AsgiApp app, AsgiTestClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         var client = new AsgiTestClient(app, options);
-        if (client.Options.Lifespan == TestLifespanMode.Off)
+        if (client.Options.Lifespan == LifespanMode.Off)
         {
             return client;
         }
@@ -83,7 +83,7 @@ public sealed partial class AsgiTestClient : IAsyncDisposable
 
     /// <summary>Runs lifespan shutdown (when startup ran) and releases the client.</summary>
     /// <returns>A task that completes when the application has shut down.</returns>
-    /// <exception cref="AsgiLifespanFailedException">Shutdown failed; the message is the application's.</exception>
+    /// <exception cref="AsgiLifespanException">Shutdown failed; the message is the application's.</exception>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

@@ -50,8 +50,8 @@ public sealed class AsgiTestClientOptions
     /// <summary>Whether the client keeps cookies across requests (default <see langword="true"/>).</summary>
     public bool UseCookies { get; set; } = true;
 
-    /// <summary>How <see cref="AsgiTestClient.StartAsync"/> runs lifespan (default <see cref="TestLifespanMode.Auto"/>).</summary>
-    public TestLifespanMode Lifespan { get; set; } = TestLifespanMode.Auto;
+    /// <summary>How <see cref="AsgiTestClient.StartAsync"/> runs lifespan (default <see cref="LifespanMode.Auto"/>).</summary>
+    public LifespanMode Lifespan { get; set; } = LifespanMode.Auto;
 
     /// <summary>
     /// How long the client waits for the application where a test would otherwise hang: lifespan events, WebSocket

@@ -1,150 +1,113 @@
-using System.Threading.Channels;
+using AsgiBridge.Lifespan;
 
 namespace AsgiBridge.Testing.Lifespan;
 
 /// <summary>
-/// Runs the application's lifespan protocol for a test client: <c>lifespan.startup</c> on start, <c>lifespan.shutdown</c>
-/// on stop, with the send-side ordering checks of the server (each <c>startup.*</c> once and before shutdown,
-/// <c>shutdown.*</c> only after shutdown began).
+/// Runs the application's lifespan protocol for a test client the way the bridge's lifespan service does, over the
+/// bridge's own <see cref="LifespanChannel"/> (so <c>send</c> enforces the same rules): <c>lifespan.startup</c> on
+/// start, <c>lifespan.shutdown</c> on stop. Where the server only logs (a failed or raising shutdown), the test client
+/// throws, so the test hears about it.
 /// </summary>
 internal sealed class LifespanRunner
 {
     private readonly AsgiApp _app;
-    private readonly TestLifespanMode _mode;
+    private readonly LifespanMode _mode;
     private readonly TimeSpan _timeout;
     private readonly LifespanScope _scope = new();
-    private readonly Channel<AsgiMessage> _input = Channel.CreateUnbounded<AsgiMessage>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly TaskCompletionSource<AsgiMessage> _startup = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource<AsgiMessage> _shutdown = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object _gate = new();
+    private readonly LifespanChannel _channel = new();
     private Task? _appTask;
-    private bool _shutdownSent;
 
-    public LifespanRunner(AsgiApp app, TestLifespanMode mode, TimeSpan timeout)
+    public LifespanRunner(AsgiApp app, LifespanMode mode, TimeSpan timeout)
     {
         _app = app;
         _mode = mode;
         _timeout = timeout;
     }
 
-    /// <summary>The lifespan state namespace, or <see langword="null"/> until startup completed or when unsupported.</summary>
+    /// <summary>The lifespan state namespace, or <see langword="null"/> until startup completed.</summary>
     public IDictionary<string, object?>? State { get; private set; }
 
     /// <summary>Runs startup; returns <see langword="false"/> when the application does not support lifespan.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>Whether lifespan is running.</returns>
+    /// <exception cref="AsgiLifespanException">Startup failed, timed out, or (in <see cref="LifespanMode.On"/>) errored.</exception>
     public async Task<bool> StartAsync(CancellationToken cancellationToken)
     {
-        _input.Writer.TryWrite(LifespanStartup.Instance);
-        _appTask = Task.Run(() => _app(_scope, ReceiveAsync, SendAsync), CancellationToken.None);
-        var outcome = await WhenFirst(_startup.Task, cancellationToken).ConfigureAwait(false);
-        switch (outcome)
+        var app = Task.Run(() => _app(_scope, _channel.Receive, _channel.Send), CancellationToken.None);
+        _appTask = app;
+        try
         {
-            case LifespanStartupComplete:
-                State = _scope.State;
-                return true;
-            case LifespanStartupFailed failed:
-                throw new AsgiLifespanFailedException($"Lifespan startup failed: {failed.Message}") { AppMessage = failed.Message };
+            await Task.WhenAny(_channel.StartupReply, app).WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new AsgiLifespanException($"The ASGI application did not answer lifespan.startup within {_timeout} (AsgiTestClientOptions.Timeout).");
         }
 
-        // The application finished without completing startup.
-        var exception = _appTask.Exception?.InnerException;
-        if (exception is not null && _mode == TestLifespanMode.On)
+        if (_channel.StartupReply.IsCompleted)
         {
-            throw new AsgiLifespanFailedException($"Lifespan startup failed: the application raised {exception.GetType().Name}: {exception.Message}", exception);
+            if (_channel.StartupReply.Result is LifespanStartupFailed failed)
+            {
+                throw new AsgiLifespanException($"The ASGI application failed lifespan startup: {Describe(failed.Message)}");
+            }
+
+            State = _scope.State;
+            return true;
         }
 
-        if (exception is null && _mode == TestLifespanMode.On)
+        // The application finished without answering lifespan.startup.
+        var error = app.Exception?.GetBaseException();
+        if (_mode == LifespanMode.Auto)
         {
-            throw new AsgiLifespanFailedException("Lifespan startup failed: the application returned without sending lifespan.startup.complete.");
+            return false;
         }
 
-        // Auto mode: an application that raises on (or ignores) the lifespan scope does not support lifespan.
-        return false;
+        throw error is null
+            ? new AsgiLifespanException("The ASGI application returned from the lifespan scope without answering lifespan.startup (lifespan mode is On).")
+            : new AsgiLifespanException($"The ASGI application raised during lifespan startup (lifespan mode is On): {error.Message}", error);
     }
 
     /// <summary>
-    /// Runs shutdown and waits for the application to return. An application that already returned (without waiting
-    /// for <c>lifespan.shutdown</c>) is accepted, as uvicorn accepts it.
+    /// Runs shutdown and waits for the application to return. An application that already returned is accepted, as
+    /// the server accepts it.
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when the application has shut down.</returns>
+    /// <exception cref="AsgiLifespanException">The application sent <c>lifespan.shutdown.failed</c> or raised.</exception>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        lock (_gate)
-        {
-            _shutdownSent = true;
-        }
-
-        _input.Writer.TryWrite(LifespanShutdown.Instance);
-        var outcome = await WhenFirst(_shutdown.Task, cancellationToken).ConfigureAwait(false);
-        if (outcome is LifespanShutdownFailed failed)
-        {
-            throw new AsgiLifespanFailedException($"Lifespan shutdown failed: {failed.Message}") { AppMessage = failed.Message };
-        }
-
-        try
-        {
-            await _appTask!.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"The application did not return within {_timeout} after lifespan.shutdown.complete.");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            throw new AsgiLifespanFailedException($"Lifespan shutdown failed: the application raised {ex.GetType().Name}: {ex.Message}", ex);
-        }
-    }
-
-    private async Task<AsgiMessage?> WhenFirst(Task<AsgiMessage> outcome, CancellationToken cancellationToken)
-    {
         var app = _appTask!;
-        try
+        if (!app.IsCompleted)
         {
-            var first = await Task.WhenAny(outcome, app).WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
-            return first == outcome ? await outcome.ConfigureAwait(false) : outcome.IsCompleted ? await outcome.ConfigureAwait(false) : null;
-        }
-        catch (TimeoutException)
-        {
-            throw new TimeoutException($"The application did not answer the lifespan event within {_timeout}.");
-        }
-    }
-
-    private async ValueTask<AsgiMessage> ReceiveAsync() => await _input.Reader.ReadAsync().ConfigureAwait(false);
-
-    private ValueTask SendAsync(AsgiMessage message)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        lock (_gate)
-        {
-            switch (message)
+            _channel.DeliverShutdown();
+            try
             {
-                case LifespanStartupComplete or LifespanStartupFailed:
-                    if (_startup.Task.IsCompleted || _shutdownSent)
-                    {
-                        throw new AsgiProtocolException(message.Type, null, _shutdownSent
-                            ? "startup events cannot follow lifespan.shutdown."
-                            : "startup was already answered; send lifespan.startup.complete or lifespan.startup.failed once.");
-                    }
+                await Task.WhenAny(_channel.ShutdownReply, app).WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw new AsgiLifespanException($"The ASGI application did not answer lifespan.shutdown within {_timeout} (AsgiTestClientOptions.Timeout).");
+            }
 
-                    _startup.TrySetResult(message);
-                    break;
-                case LifespanShutdownComplete or LifespanShutdownFailed:
-                    if (!_shutdownSent || _shutdown.Task.IsCompleted)
-                    {
-                        throw new AsgiProtocolException(message.Type, null, _shutdownSent
-                            ? "shutdown was already answered; send lifespan.shutdown.complete or lifespan.shutdown.failed once."
-                            : "expected only after lifespan.shutdown was received.");
-                    }
-
-                    _shutdown.TrySetResult(message);
-                    break;
-                default:
-                    throw new AsgiProtocolException(message.Type, null, "is not a message an application can send on a 'lifespan' connection.");
+            if (_channel.ShutdownReply.IsCompleted && _channel.ShutdownReply.Result is LifespanShutdownFailed failed)
+            {
+                throw new AsgiLifespanException($"The ASGI application failed lifespan shutdown: {Describe(failed.Message)}");
             }
         }
 
-        return default;
+        try
+        {
+            await app.WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            throw new AsgiLifespanException($"The ASGI application did not return within {_timeout} after lifespan.shutdown.complete.");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            throw new AsgiLifespanException($"The ASGI application raised during lifespan: {ex.Message}", ex);
+        }
     }
+
+    private static string Describe(string message) => message.Length == 0 ? "(no message)" : message;
 }

@@ -96,10 +96,9 @@ public sealed class LifespanTests
     [Fact]
     public async Task Startup_failure_surfaces_with_the_applications_message()
     {
-        var error = await Assert.ThrowsAsync<AsgiLifespanFailedException>(() => AsgiTestClient.StartAsync(App(new Recorder(), failStartup: "database unreachable")));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => AsgiTestClient.StartAsync(App(new Recorder(), failStartup: "database unreachable")));
 
-        Assert.Equal("database unreachable", error.AppMessage);
-        Assert.Contains("database unreachable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("failed lifespan startup: database unreachable", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -107,9 +106,9 @@ public sealed class LifespanTests
     {
         var client = await AsgiTestClient.StartAsync(App(new Recorder(), failShutdown: "flush failed"));
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanFailedException>(() => client.DisposeAsync().AsTask());
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => client.DisposeAsync().AsTask());
 
-        Assert.Equal("flush failed", error.AppMessage);
+        Assert.Contains("failed lifespan shutdown: flush failed", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -141,8 +140,8 @@ public sealed class LifespanTests
             throw new InvalidOperationException("config missing");
         };
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanFailedException>(() =>
-            AsgiTestClient.StartAsync(app, new AsgiTestClientOptions { Lifespan = TestLifespanMode.On }));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() =>
+            AsgiTestClient.StartAsync(app, new AsgiTestClientOptions { Lifespan = LifespanMode.On }));
 
         Assert.Contains("config missing", error.Message, StringComparison.Ordinal);
         Assert.IsType<InvalidOperationException>(error.InnerException);
@@ -152,7 +151,7 @@ public sealed class LifespanTests
     public async Task Off_mode_does_not_call_the_application_for_lifespan()
     {
         var recorder = new Recorder();
-        await using var client = await AsgiTestClient.StartAsync(App(recorder), new AsgiTestClientOptions { Lifespan = TestLifespanMode.Off });
+        await using var client = await AsgiTestClient.StartAsync(App(recorder), new AsgiTestClientOptions { Lifespan = LifespanMode.Off });
 
         Assert.Empty(recorder.Events);
         Assert.Null(client.State);
@@ -174,7 +173,7 @@ public sealed class LifespanTests
         await using var client = await AsgiTestClient.StartAsync(app);
 
         var error = Assert.IsType<AsgiProtocolException>(await secondComplete.Task.WaitAsync(TestApps.Timeout));
-        Assert.Contains("startup was already answered", error.Message, StringComparison.Ordinal);
+        Assert.Contains("lifespan.startup was already answered", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -186,9 +185,9 @@ public sealed class LifespanTests
             await send(LifespanShutdownComplete.Instance);
         };
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanFailedException>(() =>
-            AsgiTestClient.StartAsync(app, new AsgiTestClientOptions { Lifespan = TestLifespanMode.On }));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() =>
+            AsgiTestClient.StartAsync(app, new AsgiTestClientOptions { Lifespan = LifespanMode.On }));
 
-        Assert.Contains("expected only after lifespan.shutdown", error.InnerException!.Message, StringComparison.Ordinal);
+        Assert.Contains("sent before lifespan.startup.complete", error.InnerException!.Message, StringComparison.Ordinal);
     }
 }
