@@ -1,4 +1,5 @@
 using AsgiBridge;
+using AsgiBridge.Composition;
 using AsgiBridge.Hosting;
 
 namespace Microsoft.AspNetCore.Builder;
@@ -19,5 +20,21 @@ public static class AsgiApplicationBuilderExtensions
         ArgumentNullException.ThrowIfNull(asgiApp);
         app.Run(AsgiHandlerFactory.Create(app.ApplicationServices, asgiApp, rootPath: null));
         return app;
+    }
+
+    /// <summary>
+    /// Composes an ASGI pipeline (<c>pipeline.Use(middleware)...Run(app)</c>, executed in the order written) and runs it
+    /// for every request that reaches this point.
+    /// </summary>
+    /// <param name="app">The application builder.</param>
+    /// <param name="configure">Adds middleware and the application to the pipeline.</param>
+    /// <returns>The application builder.</returns>
+    public static IApplicationBuilder UseAsgi(this IApplicationBuilder app, Action<AsgiPipelineBuilder> configure)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(configure);
+        var pipeline = new AsgiPipelineBuilder(app.ApplicationServices);
+        configure(pipeline);
+        return app.UseAsgi(pipeline.Build());
     }
 }

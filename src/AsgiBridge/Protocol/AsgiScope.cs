@@ -210,6 +210,16 @@ public abstract class AsgiScope
         throw new AsgiProtocolException(null, key, $"expected a value of type {typeof(T).Name}, got {value.GetType().Name}.");
     }
 
+    /// <summary>Reads a key of <see cref="Items"/> without creating the dictionary.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value, when present.</param>
+    /// <returns><see langword="true"/> when the key is present.</returns>
+    internal bool TryGetItem(string key, out object? value)
+    {
+        value = null;
+        return _items is not null && _items.TryGetValue(key, out value);
+    }
+
     /// <summary>Sets the lifespan state this scope copies lazily on first access of <see cref="State"/>.</summary>
     /// <param name="source">The lifespan state namespace.</param>
     internal void SetStateSource(IReadOnlyDictionary<string, object?>? source)

@@ -153,6 +153,24 @@ public abstract class ConnectionScope : AsgiScope
         }
     }
 
+    /// <summary>
+    /// The <c>path_params</c> key (not in the ASGI spec; set by routers, as in starlette): the values of the route
+    /// parameters that matched, typed where the route constraint names a type (<c>{id:int}</c> gives an <see cref="int"/>).
+    /// Stored in <see cref="AsgiScope.Items"/>, so it travels with <see cref="AsgiScope.Copy"/> and the dictionary form.
+    /// </summary>
+    public IReadOnlyDictionary<string, object?> PathParams
+    {
+        get => TryGetItem(PathParamsKey, out var value) && value is IReadOnlyDictionary<string, object?> values
+            ? values
+            : EmptyPathParams;
+        set => Items[PathParamsKey] = value ?? throw new ArgumentNullException(nameof(value));
+    }
+
+    /// <summary>The key under which <see cref="PathParams"/> is stored.</summary>
+    public const string PathParamsKey = "path_params";
+
+    private static readonly IReadOnlyDictionary<string, object?> EmptyPathParams = new Dictionary<string, object?>();
+
     /// <summary>Binds the scope to a request: every key not yet read is read lazily from it.</summary>
     /// <param name="context">The request.</param>
     internal void BindTo(Microsoft.AspNetCore.Http.HttpContext context)
