@@ -96,6 +96,14 @@ internal sealed partial class HttpCycle
 
     private ValueTask<AsgiMessage> OnReadFailed(Exception exception)
     {
+        if (_context.RequestAborted.IsCancellationRequested)
+        {
+            // Checked first: a client that closes the connection mid-body makes Kestrel (HTTP/1.1) throw a
+            // BadHttpRequestException ("unexpected end of request content"), but for ASGI that is a disconnect.
+            SignalDisconnected();
+            return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);
+        }
+
         if (exception is BadHttpRequestException)
         {
             // Oversized or malformed body: the application sees the exception; if it lets it escape, the bridge
@@ -103,7 +111,7 @@ internal sealed partial class HttpCycle
             return ValueTask.FromException<AsgiMessage>(exception);
         }
 
-        if (exception is IOException or OperationCanceledException || _context.RequestAborted.IsCancellationRequested)
+        if (exception is IOException or OperationCanceledException)
         {
             SignalDisconnected();
             return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);
