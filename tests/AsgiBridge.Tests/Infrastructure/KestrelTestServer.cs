@@ -89,10 +89,11 @@ internal sealed class KestrelTestServer : IAsyncDisposable
             UseCookies = false,
         };
         configure?.Invoke(handler);
-        var client = new HttpClient(handler)
+        var version = httpVersion == "2" ? HttpVersion.Version20 : HttpVersion.Version11;
+        var client = new HttpClient(new VersionPinningHandler(version) { InnerHandler = handler })
         {
             BaseAddress = AddressFor(httpVersion),
-            DefaultRequestVersion = httpVersion == "2" ? HttpVersion.Version20 : HttpVersion.Version11,
+            DefaultRequestVersion = version,
             DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             Timeout = TimeSpan.FromSeconds(30),
         };
@@ -117,5 +118,16 @@ internal sealed class KestrelTestServer : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await _app.StopAsync(stop.Token);
         await _app.DisposeAsync();
+    }
+
+    /// <summary>Pins every request (also hand-built <see cref="HttpRequestMessage"/>s) to one HTTP version, exactly.</summary>
+    private sealed class VersionPinningHandler(Version version) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.Version = version;
+            request.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return base.SendAsync(request, cancellationToken);
+        }
     }
 }
