@@ -46,6 +46,21 @@ public sealed class HttpScopeUnitTests
         Assert.Equal("/mount/caf%C3%A9/a%20b"u8.ToArray(), scope.RawPath!.Value.ToArray());
     }
 
+    [Theory]
+    [InlineData("/a%2Fb", "/a%2Fb", "", "/a/b")]
+    [InlineData("/%2F", "/%252F", "", "/%2F")]
+    [InlineData("/x/%2F", "/base/x/%2f", "/base", "/base/x//")]
+    [InlineData("/caf\u00e9%2F", "/caf%C3%A9%2F?q=%2F", "", "/caf\u00e9/")]
+    public async Task Path_is_fully_decoded_even_where_kestrel_keeps_an_encoded_slash(string kestrelPath, string rawTarget, string pathBase, string expected)
+    {
+        var context = HttpContextHarness.Context(path: System.Text.RegularExpressions.Regex.Unescape(kestrelPath));
+        context.Request.PathBase = pathBase;
+        context.Features.Get<IHttpRequestFeature>()!.RawTarget = rawTarget;
+        var scope = await HttpContextHarness.CaptureScopeAsync(context);
+        Assert.Equal(System.Text.RegularExpressions.Regex.Unescape(expected), scope.Path);
+        Assert.Equal(pathBase, scope.RootPath);
+    }
+
     [Fact]
     public async Task Empty_path_becomes_slash()
     {

@@ -76,12 +76,13 @@ public sealed class KestrelScopeTests
     }
 
     [Fact]
-    public async Task Raw_path_keeps_exact_bytes_and_an_encoded_slash()
+    public async Task Encoded_slash_is_decoded_in_path_and_kept_in_raw_path()
     {
         await using var server = await StartScopeDump();
-        using var response = await server.CreateClient("1.1").GetAsync("/a%2Fb/%25");
+        using var response = await server.CreateClient("1.1").GetAsync("/a%2Fb/%25/%252F");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("/a%2Fb/%25", json.RootElement.GetProperty("raw_path").GetString());
+        Assert.Equal("/a%2Fb/%25/%252F", json.RootElement.GetProperty("raw_path").GetString());
+        Assert.Equal("/a/b/%/%2F", json.RootElement.GetProperty("path").GetString());
     }
 
     [Theory]
