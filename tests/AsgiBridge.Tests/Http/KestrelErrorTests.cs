@@ -197,4 +197,55 @@ public sealed class KestrelErrorTests
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
         Assert.Empty(server.Logs.BridgeProblems);
     }
+
+    [Theory]
+    [InlineData("1.1", 3)]
+    [InlineData("2", 3)]
+    [InlineData("1.1", 20)]
+    [InlineData("2", 20)]
+    public async Task Body_not_matching_the_declared_content_length_never_looks_complete(string version, int bodyLength)
+    {
+        var sendError = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("content-length", "10")]));
+            try
+            {
+                await send(new HttpResponseBody(new byte[bodyLength]));
+                sendError.SetResult(null);
+            }
+            catch (Exception ex)
+            {
+                sendError.SetResult(ex);
+                throw;
+            }
+        });
+
+        var client = server.CreateClient(version);
+        HttpStatusCode? status = null;
+        var error = await Record(async () =>
+        {
+            using var response = await client.GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+            status = response.StatusCode;
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await body.CopyToAsync(Stream.Null);
+        });
+        Assert.True(error is HttpRequestException or IOException, $"expected an aborted transfer, got {error?.GetType().Name ?? "a complete response"} ({status})");
+        Assert.IsType<InvalidOperationException>(await sendError.Task.WaitAsync(s_timeout));
+        Assert.Equal(LogLevel.Error, (await server.Logs.WaitForAsync(2)).Level);
+        Assert.DoesNotContain(server.Logs.BridgeEntries, e => e.EventId.Id == 8);
+    }
+
+    private static async Task<Exception?> Record(Func<Task> action)
+    {
+        try
+        {
+            await action().WaitAsync(s_timeout);
+            return null;
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            return ex;
+        }
+    }
 }
