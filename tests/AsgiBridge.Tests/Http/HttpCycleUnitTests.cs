@@ -245,6 +245,34 @@ public sealed class HttpCycleUnitTests
     }
 
     [Fact]
+    public async Task Returning_after_start_without_a_body_gives_500_logged_as_event_3()
+    {
+        var logs = new TestLogSink();
+        var context = HttpContextHarness.Context();
+        await HttpContextHarness.Handler((_, _, send) => send(new HttpResponseStart(200, [new("x-lost", "1")])).AsTask(), logs).HandleAsync(context);
+        Assert.Equal(500, context.Response.StatusCode);
+        Assert.False(context.Response.Headers.ContainsKey("x-lost"));
+        Assert.Equal(3, Assert.Single(logs.BridgeEntries).EventId.Id);
+    }
+
+    [Fact]
+    public async Task Debug_message_is_accepted_before_start_only()
+    {
+        var context = HttpContextHarness.Context();
+        AsgiProtocolException? raised = null;
+        var info = new Dictionary<string, object?> { ["template"] = "index.html" };
+        await HttpContextHarness.Handler(async (_, _, send) =>
+        {
+            await send(new HttpResponseDebug(info));
+            await send(new HttpResponseStart(200));
+            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseDebug(info)));
+            await send(new HttpResponseBody("ok"u8.ToArray()));
+        }).HandleAsync(context);
+        Assert.Equal(AsgiMessageTypes.HttpResponseDebug, raised!.MessageType);
+        Assert.Equal("ok", HttpContextHarness.ResponseText(context));
+    }
+
+    [Fact]
     public async Task Custom_error_body_comes_from_options()
     {
         var context = HttpContextHarness.Context();

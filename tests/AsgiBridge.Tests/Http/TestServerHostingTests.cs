@@ -136,6 +136,36 @@ public sealed class TestServerHostingTests(WebApplicationFactory<Program> factor
         Assert.Equal("stream", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// TestServer offers a writable response-trailers feature on HTTP/1.1, so there (unlike Kestrel) a client that sent
+    /// <c>TE: trailers</c> gets the extension advertised and the trailers delivered; without TE it does not.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Trailers_follow_the_server_feature_and_te_on_http11(bool sendTe)
+    {
+        await using var app = await StartAsync(web => web.UseAsgi(async (scope, _, send) =>
+        {
+            var advertised = scope.SupportsExtension(AsgiExtensionNames.Trailers);
+            await send(new HttpResponseStart(200, trailers: advertised));
+            await send(new HttpResponseBody(System.Text.Encoding.ASCII.GetBytes(advertised ? "yes" : "no")));
+            if (advertised)
+            {
+                await send(new HttpResponseTrailers([new("x-trailer", "t")]));
+            }
+        }));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        if (sendTe)
+        {
+            request.Headers.TE.ParseAdd("trailers");
+        }
+
+        using var response = await app.GetTestClient().SendAsync(request);
+        Assert.Equal(sendTe ? "yes" : "no", await response.Content.ReadAsStringAsync());
+        Assert.Equal(sendTe, response.TrailingHeaders.Contains("x-trailer"));
+    }
+
     private static async Task RootAndPath(AsgiScope scope, AsgiReceive receive, AsgiSend send)
     {
         var http = (HttpScope)scope;
