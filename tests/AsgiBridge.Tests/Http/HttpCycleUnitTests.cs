@@ -425,6 +425,47 @@ public sealed class HttpCycleUnitTests
         Assert.Equal([true, true, false], messages.Select(m => m.MoreBody));
     }
 
+    [Fact]
+    public async Task A_receive_left_pending_when_the_app_returns_still_completes_against_its_own_request()
+    {
+        var context = HttpContextHarness.Context(method: "POST", path: "/first");
+        var request = new Pipe();
+        context.Request.Body = request.Reader.AsStream();
+        Task<AsgiMessage>? abandoned = null;
+        byte[]? secondBody = null;
+        var handler = HttpContextHarness.Handler(async (scope, receive, send) =>
+        {
+            if (((HttpScope)scope).Path == "/first")
+            {
+                // A disconnect listener the app never awaits (the pattern of streaming responses that watch for disconnects).
+                abandoned = receive().AsTask();
+                await AsgiTestApps.SendTextAsync(send, 200, "done");
+                return;
+            }
+
+            secondBody = AsgiTestApps.Concat(await AsgiTestApps.ReadAllAsync(receive));
+            await AsgiTestApps.SendTextAsync(send, 200, "ok");
+        });
+        await handler.HandleAsync(context).WaitAsync(s_timeout);
+        Assert.False(abandoned!.IsCompleted);
+
+        // The next request on the same handler may get a pooled cycle; the abandoned receive must not touch it.
+        var next = HttpContextHarness.Context(method: "POST", path: "/second");
+        var nextBody = new Pipe();
+        next.Request.Body = nextBody.Reader.AsStream();
+        var second = handler.HandleAsync(next);
+        await request.Writer.WriteAsync("late"u8.ToArray());
+        await request.Writer.CompleteAsync();
+        var message = await abandoned.WaitAsync(s_timeout);
+        await nextBody.Writer.WriteAsync("second"u8.ToArray());
+        await nextBody.Writer.CompleteAsync();
+        await second.WaitAsync(s_timeout);
+
+        Assert.Equal("late", Encoding.ASCII.GetString(Assert.IsType<HttpRequestBody>(message).Body.Span));
+        Assert.Equal("second", Encoding.ASCII.GetString(secondBody!));
+        Assert.Equal("ok", HttpContextHarness.ResponseText(next));
+    }
+
     private static async Task<byte[]> ReadToEndAsync(PipeReader reader)
     {
         using var stream = new MemoryStream();
