@@ -150,6 +150,29 @@ public sealed class HttpCycleUnitTests
         Assert.False(context.Response.Headers.ContainsKey("x-injected"));
     }
 
+    [Theory]
+    [InlineData("abc", null)]
+    [InlineData("-1", null)]
+    [InlineData("5", "6")]
+    public async Task Invalid_or_conflicting_content_length_raises(string first, string? second)
+    {
+        var context = HttpContextHarness.Context();
+        AsgiProtocolException? raised = null;
+        List<AsgiHeader> headers = [new("content-length", first)];
+        if (second is not null)
+        {
+            headers.Add(new("content-length", second));
+        }
+
+        await HttpContextHarness.Handler(async (_, _, send) =>
+        {
+            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseStart(200, headers)));
+            await AsgiTestApps.SendTextAsync(send, 200, "ok");
+        }).HandleAsync(context);
+        Assert.Equal("headers", raised!.Field);
+        Assert.Equal(2, context.Response.ContentLength);
+    }
+
     [Fact]
     public async Task Invalid_trailer_headers_raise_from_send()
     {

@@ -391,4 +391,22 @@ public sealed class KestrelBodyTests
         var text = await connection.ReadToEndAsync();
         Assert.EndsWith("chunked|abcde", text, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Connection_specific_headers_from_the_app_do_not_break_the_response(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("keep-alive", "timeout=5"), new("transfer-encoding", "chunked"), new("upgrade", "h2c"), new("x-ok", "1")]));
+            await send(new HttpResponseBody("fine"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("fine", await response.Content.ReadAsStringAsync());
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-ok")));
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
 }
