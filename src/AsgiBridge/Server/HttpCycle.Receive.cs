@@ -15,8 +15,9 @@ internal sealed partial class HttpCycle
                 "receive() was called while another receive() on the same connection is still running; await each receive before starting the next."));
         }
 
-        if (_requestBodyDone || _disconnected)
+        if (_requestBodyDone || _disconnected || IsResponseComplete)
         {
+            // Once the response is complete, receive answers http.disconnect even if the body was never read (spec H9).
             Volatile.Write(ref _receiving, 0);
             return WaitForDisconnect();
         }

@@ -93,6 +93,24 @@ public sealed class HttpCycleReceiveUnitTests
     }
 
     [Fact]
+    public async Task Receive_after_the_response_is_complete_returns_disconnect_even_with_the_body_unread()
+    {
+        var context = HttpContextHarness.Context(method: "POST");
+        context.Request.Body = new MemoryStream("unread body"u8.ToArray());
+        context.Request.ContentLength = 11;
+        AsgiMessage? afterResponse = null;
+        await HttpContextHarness.Handler(async (_, receive, send) =>
+        {
+            await AsgiTestApps.SendTextAsync(send, 200, "answered without reading");
+            var pending = receive();
+            Assert.True(pending.IsCompleted);
+            afterResponse = await pending;
+        }).HandleAsync(context);
+
+        Assert.Same(HttpDisconnect.Instance, afterResponse);
+    }
+
+    [Fact]
     public async Task Receive_without_body_answers_synchronously_with_an_empty_final_message()
     {
         var context = HttpContextHarness.Context();
