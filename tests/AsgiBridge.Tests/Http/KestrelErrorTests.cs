@@ -236,6 +236,44 @@ public sealed class KestrelErrorTests
         Assert.DoesNotContain(server.Logs.BridgeEntries, e => e.EventId.Id == 8);
     }
 
+    /// <summary>Over h2c the client's flow-control window holds a large chunk back until the client reads, so the first send stays pending.</summary>
+    [Fact]
+    public async Task Overlapping_sends_are_rejected_while_the_first_is_held_by_flow_control()
+    {
+        var overlap = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200));
+            var first = send(new HttpResponseBody(new byte[4 * 1024 * 1024], moreBody: true));
+            if (first.IsCompleted)
+            {
+                overlap.SetResult(null);
+            }
+            else
+            {
+                try
+                {
+                    await send(new HttpResponseBody("x"u8.ToArray()));
+                    overlap.SetResult(null);
+                }
+                catch (AsgiProtocolException ex)
+                {
+                    overlap.SetResult(ex);
+                }
+            }
+
+            await first;
+            await send(new HttpResponseBody("end"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient("2").GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        var error = await overlap.Task.WaitAsync(s_timeout);
+        Assert.Contains("another send()", Assert.IsType<AsgiProtocolException>(error).Message, StringComparison.Ordinal);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal((4 * 1024 * 1024) + 3, body.Length);
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
     private static async Task<Exception?> Record(Func<Task> action)
     {
         try
