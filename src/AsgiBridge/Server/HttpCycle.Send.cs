@@ -224,6 +224,12 @@ internal sealed partial class HttpCycle
             SignalResponseComplete();
             throw ClientDisconnected(ex);
         }
+        catch
+        {
+            // The server refused the end of the body (e.g. a Content-Length mismatch): the response is not complete.
+            _state = ResponseState.Streaming;
+            throw;
+        }
 
         if (completion.IsCompletedSuccessfully)
         {
@@ -248,12 +254,16 @@ internal sealed partial class HttpCycle
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
+            SignalResponseComplete();
             throw ClientDisconnected(ex);
         }
-        finally
+        catch
         {
-            SignalResponseComplete();
+            _state = ResponseState.Streaming;
+            throw;
         }
+
+        SignalResponseComplete();
     }
 
     private ValueTask SendTrailers(HttpResponseTrailers message)

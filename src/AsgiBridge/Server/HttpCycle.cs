@@ -47,6 +47,12 @@ internal sealed partial class HttpCycle
     /// <summary>The ASGI <c>send</c> of the current request.</summary>
     public AsgiSend Send { get; }
 
+    /// <summary>
+    /// Whether no <c>receive</c> or <c>send</c> is still running. An application may return while one it started is
+    /// still pending; such a cycle must not be reused, or the pending operation would act on the next request.
+    /// </summary>
+    public bool IsIdle => Volatile.Read(ref _receiving) == 0 && Volatile.Read(ref _sending) == 0;
+
     /// <summary>Whether the response has been fully sent.</summary>
     public bool IsResponseComplete => _response.IsComplete;
 
