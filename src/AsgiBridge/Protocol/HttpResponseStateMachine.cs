@@ -176,6 +176,15 @@ internal sealed class HttpResponseStateMachine
     /// <summary>Records that the response is complete.</summary>
     public void MarkComplete() => _phase = HttpResponsePhase.Complete;
 
+    /// <summary>
+    /// Records that the transport refused to end the body (for example a Content-Length mismatch): the response is
+    /// started but not complete, so the outcome rules abort it.
+    /// </summary>
+    public void ReopenBody() => _phase = HttpResponsePhase.Streaming;
+
+    /// <summary>Whether a <c>send</c> is running.</summary>
+    public bool IsSending => Volatile.Read(ref _sending) != 0;
+
     /// <summary>Validates <c>http.response.trailers</c>: announced, after the final body, with valid headers.</summary>
     /// <param name="message">The message.</param>
     /// <exception cref="AsgiProtocolException">The message is out of order or a header is invalid.</exception>

@@ -227,7 +227,7 @@ internal sealed partial class HttpCycle
         catch
         {
             // The server refused the end of the body (e.g. a Content-Length mismatch): the response is not complete.
-            _state = ResponseState.Streaming;
+            _response.ReopenBody();
             throw;
         }
 
@@ -259,7 +259,7 @@ internal sealed partial class HttpCycle
         }
         catch
         {
-            _state = ResponseState.Streaming;
+            _response.ReopenBody();
             throw;
         }
 

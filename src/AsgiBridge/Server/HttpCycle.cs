@@ -51,7 +51,7 @@ internal sealed partial class HttpCycle
     /// Whether no <c>receive</c> or <c>send</c> is still running. An application may return while one it started is
     /// still pending; such a cycle must not be reused, or the pending operation would act on the next request.
     /// </summary>
-    public bool IsIdle => Volatile.Read(ref _receiving) == 0 && Volatile.Read(ref _sending) == 0;
+    public bool IsIdle => Volatile.Read(ref _receiving) == 0 && !_response.IsSending;
 
     /// <summary>Whether the response has been fully sent.</summary>
     public bool IsResponseComplete => _response.IsComplete;

@@ -51,7 +51,7 @@ internal sealed class KestrelTestServer : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFilter("AsgiBridge", LogLevel.Debug);
-        builder.Services.AddAsgi();
+        builder.Services.AddAsgi(options => options.Lifespan.Mode = LifespanMode.Off); // these tests exercise connections only
         builder.WebHost.ConfigureKestrel(options =>
         {
             options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);
