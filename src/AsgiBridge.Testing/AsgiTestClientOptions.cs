@@ -39,14 +39,6 @@ public sealed class AsgiTestClientOptions
     /// <summary>The body of the 500 response (default <c>Internal Server Error</c>, as <see cref="AsgiOptions"/>).</summary>
     public string InternalServerErrorBody { get; set; } = new AsgiOptions().InternalServerErrorBody;
 
-    /// <summary>
-    /// Whether response header values may hold characters U+0080–U+00FF (default <see langword="false"/>). Kestrel
-    /// refuses them unless <c>KestrelServerOptions.ResponseHeaderEncodingSelector</c> picks an encoding such as Latin-1,
-    /// and the application's <c>send</c> then fails (a 500 before the response started); turn this on when your server
-    /// is configured that way.
-    /// </summary>
-    public bool AllowLatin1ResponseHeaderValues { get; set; }
-
     /// <summary>Whether the client keeps cookies across requests (default <see langword="true"/>).</summary>
     public bool UseCookies { get; set; } = true;
 

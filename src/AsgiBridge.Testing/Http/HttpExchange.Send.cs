@@ -102,11 +102,6 @@ internal sealed partial class HttpExchange
 
         if (_trailersAllowed)
         {
-            foreach (var header in message.Headers)
-            {
-                KestrelHeaderValues.Validate(header, _options.AllowLatin1ResponseHeaderValues);
-            }
-
             foreach (var (name, value) in message.Headers)
             {
                 _message!.TrailingHeaders.TryAddWithoutValidation(name, value);
@@ -145,11 +140,6 @@ internal sealed partial class HttpExchange
     private void Commit(long singleBodyLength)
     {
         var start = _response.Start!;
-        foreach (var header in start.Headers)
-        {
-            KestrelHeaderValues.Validate(header, _options.AllowLatin1ResponseHeaderValues);
-        }
-
         var response = NewResponse(start.Status);
         foreach (var (name, value) in start.Headers)
         {

@@ -147,6 +147,8 @@ public sealed class KestrelErrorTests
     [InlineData("1.1", "")]
     [InlineData("2", "x-inject", "a\r\nset-cookie: evil=1")]
     [InlineData("1.1", "x-nul", "a\0b")]
+    [InlineData("2", "x-control", "a\u0001b")]
+    [InlineData("1.1", "x-wide", "\u20ac")]
     public async Task Invalid_header_raises_from_send_and_escaping_gives_500(string version, string name, string value = "v")
     {
         await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
@@ -160,6 +162,22 @@ public sealed class KestrelErrorTests
         Assert.False(response.Headers.Contains("set-cookie"));
         var entry = await server.Logs.WaitForAsync(1);
         Assert.Equal("headers", Assert.IsType<AsgiProtocolException>(entry.Exception).Field);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Latin1_header_bytes_reach_the_client_unchanged(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [AsgiHeader.FromBytes("x-name"u8, [0x63, 0x61, 0x66, 0xE9])]));
+            await send(new HttpResponseBody("ok"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("caf\u00e9", Assert.Single(response.Headers.GetValues("x-name")));
     }
 
     [Theory]
