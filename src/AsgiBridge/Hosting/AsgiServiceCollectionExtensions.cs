@@ -1,5 +1,8 @@
 using AsgiBridge;
+using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -9,7 +12,8 @@ public static class AsgiServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the ASGI bridge, its <see cref="AsgiOptions"/>, and the hosted service that runs the lifespan protocol of
-    /// every application mounted with <c>UseAsgi</c>/<c>MapAsgi</c>.
+    /// every application mounted with <c>UseAsgi</c>/<c>MapAsgi</c>; it also lets Kestrel send response header values as
+    /// Latin-1 bytes (ASGI header values are byte strings) unless an encoding selector of the application chooses otherwise.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; optional.</param>
@@ -24,6 +28,7 @@ public static class AsgiServiceCollectionExtensions
         }
 
         services.TryAddSingleton<AsgiAppRegistry>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AsgiKestrelOptionsSetup>());
         services.AddHostedService<AsgiLifespanService>();
 
         return services;

@@ -5,7 +5,7 @@ namespace AsgiBridge;
 /// <summary>
 /// The rules every header an application sends must follow (response start, trailers, WebSocket accept and denial):
 /// names are non-empty lower-case HTTP tokens and never pseudo-headers; values hold only bytes (characters up to
-/// U+00FF) and never CR, LF or NUL, so header injection is impossible.
+/// U+00FF) and never CR, LF, NUL or another control character but tab, so header injection is impossible.
 /// </summary>
 public static class AsgiHeaderRules
 {
@@ -62,6 +62,11 @@ public static class AsgiHeaderRules
             if (c is '\r' or '\n' or '\0')
             {
                 throw new AsgiProtocolException(messageType, "headers", $"the value of header '{name}' contains CR, LF or NUL.");
+            }
+
+            if ((c < ' ' && c != '\t') || c == '\u007F')
+            {
+                throw new AsgiProtocolException(messageType, "headers", $"the value of header '{name}' contains the control character U+{(int)c:X4}.");
             }
 
             if (c > '\u00FF')

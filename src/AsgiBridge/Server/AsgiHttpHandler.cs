@@ -75,7 +75,7 @@ internal sealed class AsgiHttpHandler
             var finish = cycle.FinishAsync(null);
             if (finish.IsCompletedSuccessfully)
             {
-                _pool.Return(cycle);
+                Release(cycle);
                 return Task.CompletedTask;
             }
 
@@ -103,7 +103,7 @@ internal sealed class AsgiHttpHandler
         }
         finally
         {
-            _pool.Return(cycle);
+            Release(cycle);
         }
     }
 
@@ -114,6 +114,15 @@ internal sealed class AsgiHttpHandler
             await finish.ConfigureAwait(false);
         }
         finally
+        {
+            Release(cycle);
+        }
+    }
+
+    private void Release(HttpCycle cycle)
+    {
+        // A receive or send the application left running still uses the cycle: let the collector have it instead.
+        if (cycle.IsIdle)
         {
             _pool.Return(cycle);
         }

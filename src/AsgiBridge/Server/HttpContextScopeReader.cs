@@ -54,13 +54,55 @@ internal static class HttpContextScopeReader
         var request = context.Request;
         var pathBase = request.PathBase.Value;
         var path = request.Path.Value;
+        string full;
         if (string.IsNullOrEmpty(pathBase))
         {
-            return string.IsNullOrEmpty(path) ? "/" : path;
+            full = string.IsNullOrEmpty(path) ? "/" : path;
+        }
+        else
+        {
+            full = string.IsNullOrEmpty(path) ? pathBase : string.Concat(pathBase, path);
         }
 
-        return string.IsNullOrEmpty(path) ? pathBase : string.Concat(pathBase, path);
+        // Kestrel decodes every escape except %2F (and escapes that are not UTF-8), so a '%' left in the path means
+        // it is not fully decoded; the spec wants it fully decoded (as uvicorn does), so decode the raw path then.
+        if (full.Contains('%', StringComparison.Ordinal) && DecodeRawPath(context) is { } decoded
+            && decoded.StartsWith(pathBase ?? string.Empty, StringComparison.Ordinal))
+        {
+            return decoded;
+        }
+
+        return full;
     }
+
+    private static string? DecodeRawPath(HttpContext context)
+    {
+        if (RawPath(context) is not { } raw || raw.IsEmpty)
+        {
+            return null;
+        }
+
+        var source = raw.Span;
+        var bytes = new byte[source.Length];
+        var length = 0;
+        for (var i = 0; i < source.Length; i++)
+        {
+            if (source[i] == '%' && i + 2 < source.Length
+                && char.IsAsciiHexDigit((char)source[i + 1]) && char.IsAsciiHexDigit((char)source[i + 2]))
+            {
+                bytes[length++] = (byte)((HexValue(source[i + 1]) << 4) | HexValue(source[i + 2]));
+                i += 2;
+            }
+            else
+            {
+                bytes[length++] = source[i];
+            }
+        }
+
+        return Encoding.UTF8.GetString(bytes, 0, length);
+    }
+
+    private static int HexValue(byte c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     public static ReadOnlyMemory<byte>? RawPath(HttpContext context)
     {

@@ -13,8 +13,8 @@ internal sealed partial class HttpCycle
     /// <returns>A task that completes when the response has been finished or aborted.</returns>
     public Task FinishAsync(Exception? exception)
     {
-        var state = _state;
-        if (exception is null && state == ResponseState.Complete)
+        var state = _response.Phase;
+        if (exception is null && state == HttpResponsePhase.Complete)
         {
             SignalResponseComplete();
             return Task.CompletedTask;
@@ -23,15 +23,15 @@ internal sealed partial class HttpCycle
         return FinishSlowAsync(exception, state);
     }
 
-    private async Task FinishSlowAsync(Exception? exception, ResponseState state)
+    private async Task FinishSlowAsync(Exception? exception, HttpResponsePhase state)
     {
-        var committed = state is ResponseState.Streaming or ResponseState.AwaitingTrailers || _context.Response.HasStarted;
+        var committed = state is HttpResponsePhase.Streaming or HttpResponsePhase.AwaitingTrailers || _context.Response.HasStarted;
         try
         {
             if (exception is not null && IsDisconnect(exception))
             {
                 AsgiLog.ClientDisconnected(_logger, LogMethod, LogPath);
-                if (committed && state != ResponseState.Complete)
+                if (committed && state != HttpResponsePhase.Complete)
                 {
                     Abort();
                 }
@@ -39,7 +39,7 @@ internal sealed partial class HttpCycle
                 return;
             }
 
-            if (state == ResponseState.Complete)
+            if (state == HttpResponsePhase.Complete)
             {
                 AsgiLog.AppExceptionAfterComplete(_logger, LogMethod, LogPath, exception!);
                 return;

@@ -15,8 +15,9 @@ internal sealed partial class HttpCycle
                 "receive() was called while another receive() on the same connection is still running; await each receive before starting the next."));
         }
 
-        if (_requestBodyDone || _disconnected)
+        if (_requestBodyDone || _disconnected || IsResponseComplete)
         {
+            // Once the response is complete, receive answers http.disconnect even if the body was never read (spec H9).
             Volatile.Write(ref _receiving, 0);
             return WaitForDisconnect();
         }
@@ -96,6 +97,14 @@ internal sealed partial class HttpCycle
 
     private ValueTask<AsgiMessage> OnReadFailed(Exception exception)
     {
+        if (_context.RequestAborted.IsCancellationRequested)
+        {
+            // Checked first: a client that closes the connection mid-body makes Kestrel (HTTP/1.1) throw a
+            // BadHttpRequestException ("unexpected end of request content"), but for ASGI that is a disconnect.
+            SignalDisconnected();
+            return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);
+        }
+
         if (exception is BadHttpRequestException)
         {
             // Oversized or malformed body: the application sees the exception; if it lets it escape, the bridge
@@ -103,7 +112,7 @@ internal sealed partial class HttpCycle
             return ValueTask.FromException<AsgiMessage>(exception);
         }
 
-        if (exception is IOException or OperationCanceledException || _context.RequestAborted.IsCancellationRequested)
+        if (exception is IOException or OperationCanceledException)
         {
             SignalDisconnected();
             return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.IO.Pipelines;
 using AsgiBridge.Diagnostics;
 using Microsoft.AspNetCore.Http;
@@ -17,10 +16,9 @@ internal sealed partial class HttpCycle
             return ValueTask.FromException(new ArgumentNullException(nameof(message)));
         }
 
-        if (Interlocked.Exchange(ref _sending, 1) != 0)
+        if (!_response.TryEnterSend())
         {
-            return ValueTask.FromException(new AsgiProtocolException(message.Type, null,
-                "send() was called while another send() on the same connection is still running; await each send before starting the next."));
+            return ValueTask.FromException(HttpResponseStateMachine.OverlappingSend(message));
         }
 
         ValueTask pending;
@@ -30,14 +28,14 @@ internal sealed partial class HttpCycle
         }
         catch (Exception ex)
         {
-            Volatile.Write(ref _sending, 0);
+            _response.ExitSend();
             return ValueTask.FromException(ex);
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
-            Volatile.Write(ref _sending, 0);
+            _response.ExitSend();
             return default;
         }
 
@@ -52,7 +50,7 @@ internal sealed partial class HttpCycle
         }
         finally
         {
-            Volatile.Write(ref _sending, 0);
+            _response.ExitSend();
         }
     }
 
@@ -63,7 +61,7 @@ internal sealed partial class HttpCycle
             case HttpResponseBody body:
                 return SendBody(body);
             case HttpResponseStart start:
-                OnStart(start);
+                _response.AcceptStart(start);
                 return default;
             case HttpResponseTrailers trailers:
                 return SendTrailers(trailers);
@@ -73,82 +71,26 @@ internal sealed partial class HttpCycle
                 OnEarlyHint(earlyHint);
                 return default;
             case HttpResponseDebug debug:
-                if (_state != ResponseState.Initial)
-                {
-                    throw new AsgiProtocolException(debug.Type, null, "must be sent before http.response.start.");
-                }
-
+                _response.CheckDebug(debug);
                 return default;
             case HttpResponsePush push:
-                throw new AsgiProtocolException(push.Type, null, "server push is not supported by Kestrel, so the extension is not advertised in scope['extensions'].");
+                throw HttpResponseStateMachine.PushNotSupported(push);
             default:
-                throw new AsgiProtocolException(message.Type, null, "is not a message an application can send on an 'http' connection.");
+                throw HttpResponseStateMachine.NotAnHttpMessage(message);
         }
-    }
-
-    private void OnStart(HttpResponseStart start)
-    {
-        if (_state != ResponseState.Initial)
-        {
-            throw _state == ResponseState.Complete
-                ? AfterComplete(start)
-                : new AsgiProtocolException(start.Type, null, "the response was already started; a response has exactly one http.response.start.");
-        }
-
-        if (start.Status is < 100 or > 999)
-        {
-            throw new AsgiProtocolException(start.Type, "status", $"{start.Status} is not a valid HTTP status code.");
-        }
-
-        AsgiHeaderRules.Validate(start.Headers, start.Type);
-        long? contentLength = null;
-        var headers = start.Headers;
-        for (var i = 0; i < headers.Count; i++)
-        {
-            var header = headers[i];
-            if (string.Equals(header.Name, "content-length", StringComparison.Ordinal))
-            {
-                if (!long.TryParse(header.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-                    || (contentLength is { } previous && previous != length))
-                {
-                    throw new AsgiProtocolException(start.Type, "headers", $"content-length '{header.Value}' is not a valid length.");
-                }
-
-                contentLength = length;
-            }
-        }
-
-        _start = start;
-        _startContentLength = contentLength;
-        _bodyForbidden = IsBodyForbidden(start.Status);
-        _state = ResponseState.StartHeld;
     }
 
     private ValueTask SendBody(HttpResponseBody message)
     {
-        switch (_state)
-        {
-            case ResponseState.Initial:
-                throw new AsgiProtocolException(message.Type, null, "expected 'http.response.start' first.");
-            case ResponseState.AwaitingTrailers:
-                throw new AsgiProtocolException(message.Type, null, "the body is complete; only 'http.response.trailers' may follow.");
-            case ResponseState.Complete:
-                throw AfterComplete(message);
-        }
-
+        _response.CheckBody(message);
         var body = message.Body;
-        if (_bodyForbidden && !body.IsEmpty)
-        {
-            throw new AsgiProtocolException(message.Type, "body", $"a {_start!.Status} response cannot have a body.");
-        }
-
         if (ClientGone)
         {
             throw ClientDisconnected();
         }
 
         var final = !message.MoreBody;
-        if (_state == ResponseState.StartHeld)
+        if (_response.Phase == HttpResponsePhase.StartHeld)
         {
             CommitStart(final ? body.Length : -1);
         }
@@ -158,19 +100,12 @@ internal sealed partial class HttpCycle
             return WriteChunk(body);
         }
 
-        if (_start!.Trailers)
-        {
-            _state = ResponseState.AwaitingTrailers;
-            return WriteChunk(body);
-        }
-
-        _state = ResponseState.Complete;
-        return WriteFinal(body);
+        return _response.FinishBody() ? WriteFinal(body) : WriteChunk(body);
     }
 
     private void CommitStart(long singleBodyLength)
     {
-        var start = _start!;
+        var start = _response.Start!;
         var response = _context.Response;
         response.StatusCode = start.Status;
         var target = response.Headers;
@@ -195,13 +130,9 @@ internal sealed partial class HttpCycle
             }
         }
 
-        if (_startContentLength is { } declared)
+        if (_response.ContentLengthAtCommit(singleBodyLength, _suppressBody) is { } contentLength)
         {
-            response.ContentLength = declared;
-        }
-        else if (singleBodyLength >= 0 && !_bodyForbidden && !start.Trailers && !(_suppressBody && singleBodyLength == 0))
-        {
-            response.ContentLength = singleBodyLength;
+            response.ContentLength = contentLength;
         }
 
         if (singleBodyLength < 0)
@@ -209,7 +140,7 @@ internal sealed partial class HttpCycle
             _body.DisableBuffering();
         }
 
-        _state = ResponseState.Streaming;
+        _response.Commit();
     }
 
     private static bool IsFirstOccurrence(IReadOnlyList<AsgiHeader> headers, int index, string name)
@@ -271,6 +202,13 @@ internal sealed partial class HttpCycle
 
     private ValueTask WriteFinal(ReadOnlyMemory<byte> body)
     {
+        if (!_suppressBody && !body.IsEmpty && _context.Response.HasStarted)
+        {
+            // Once the headers are out with a Content-Length, Kestrel's CompleteAsync does not flush bytes that were
+            // written but not flushed, so the client would wait for them forever: flush the last chunk first.
+            return WriteFinalAfterFlush(body);
+        }
+
         Task completion;
         try
         {
@@ -286,6 +224,12 @@ internal sealed partial class HttpCycle
             SignalResponseComplete();
             throw ClientDisconnected(ex);
         }
+        catch
+        {
+            // The server refused the end of the body (e.g. a Content-Length mismatch): the response is not complete.
+            _response.ReopenBody();
+            throw;
+        }
 
         if (completion.IsCompletedSuccessfully)
         {
@@ -296,6 +240,12 @@ internal sealed partial class HttpCycle
         return AwaitCompletion(completion);
     }
 
+    private async ValueTask WriteFinalAfterFlush(ReadOnlyMemory<byte> body)
+    {
+        await WriteChunk(body).ConfigureAwait(false);
+        await WriteFinal(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+    }
+
     private async ValueTask AwaitCompletion(Task completion)
     {
         try
@@ -304,33 +254,21 @@ internal sealed partial class HttpCycle
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
+            SignalResponseComplete();
             throw ClientDisconnected(ex);
         }
-        finally
+        catch
         {
-            SignalResponseComplete();
+            _response.ReopenBody();
+            throw;
         }
+
+        SignalResponseComplete();
     }
 
     private ValueTask SendTrailers(HttpResponseTrailers message)
     {
-        if (_start is null || !_start.Trailers)
-        {
-            throw _state == ResponseState.Complete
-                ? AfterComplete(message)
-                : new AsgiProtocolException(message.Type, null, "trailers were not announced; set trailers=true in http.response.start.");
-        }
-
-        switch (_state)
-        {
-            case ResponseState.StartHeld:
-            case ResponseState.Streaming:
-                throw new AsgiProtocolException(message.Type, null, "trailers must follow the final http.response.body (more_body=false).");
-            case ResponseState.Complete:
-                throw AfterComplete(message);
-        }
-
-        AsgiHeaderRules.Validate(message.Headers, message.Type);
+        _response.CheckTrailers(message);
         if (ClientGone)
         {
             throw ClientDisconnected();
@@ -355,39 +293,13 @@ internal sealed partial class HttpCycle
             return default;
         }
 
-        _state = ResponseState.Complete;
+        _response.MarkComplete();
         return WriteFinal(ReadOnlyMemory<byte>.Empty);
     }
 
     private ValueTask SendFile(HttpResponsePathSend message)
     {
-        switch (_state)
-        {
-            case ResponseState.Initial:
-                throw new AsgiProtocolException(message.Type, null, "expected 'http.response.start' first.");
-            case ResponseState.Streaming:
-                throw new AsgiProtocolException(message.Type, null, "cannot be mixed with http.response.body.");
-            case ResponseState.AwaitingTrailers:
-            case ResponseState.Complete:
-                throw AfterComplete(message);
-        }
-
-        if (!Path.IsPathFullyQualified(message.Path))
-        {
-            throw new AsgiProtocolException(message.Type, "path", $"'{message.Path}' is not an absolute path.");
-        }
-
-        var file = new FileInfo(message.Path);
-        if (!file.Exists)
-        {
-            throw new FileNotFoundException($"ASGI message '{message.Type}', field 'path': the file does not exist.", message.Path);
-        }
-
-        if (_bodyForbidden && file.Length > 0)
-        {
-            throw new AsgiProtocolException(message.Type, null, $"a {_start!.Status} response cannot have a body.");
-        }
-
+        var file = _response.CheckPathSend(message);
         if (ClientGone)
         {
             throw ClientDisconnected();
@@ -401,7 +313,7 @@ internal sealed partial class HttpCycle
     {
         try
         {
-            if (!_suppressBody && !_bodyForbidden)
+            if (!_suppressBody && !_response.BodyForbidden)
             {
                 await _body.SendFileAsync(file.FullName, 0, file.Length, _context.RequestAborted).ConfigureAwait(false);
             }
@@ -411,22 +323,17 @@ internal sealed partial class HttpCycle
             throw ClientDisconnected(ex);
         }
 
-        if (_start!.Trailers)
+        if (!_response.FinishBody())
         {
-            _state = ResponseState.AwaitingTrailers;
             return;
         }
 
-        _state = ResponseState.Complete;
         await WriteFinal(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
     }
 
     private void OnEarlyHint(HttpResponseEarlyHint message)
     {
-        if (_state is ResponseState.AwaitingTrailers or ResponseState.Complete)
-        {
-            throw AfterComplete(message);
-        }
+        _response.CheckEarlyHint(message);
 
         // Kestrel cannot emit 103 responses, so the extension is not advertised; the spec lets servers ignore hints.
         AsgiLog.EarlyHintIgnored(_logger, LogPath);
@@ -441,7 +348,4 @@ internal sealed partial class HttpCycle
         const string Text = "The client disconnected; the message could not be sent.";
         return inner is null ? new AsgiClientDisconnectedException(Text) : new AsgiClientDisconnectedException(Text, inner);
     }
-
-    private static AsgiProtocolException AfterComplete(AsgiMessage message) =>
-        new(message.Type, null, "the response is already complete; no message may follow it.");
 }

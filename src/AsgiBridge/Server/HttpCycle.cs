@@ -20,11 +20,8 @@ internal sealed partial class HttpCycle
     private ILogger _logger = null!;
     private AsgiOptions _options = null!;
 
-    private volatile ResponseState _state;
-    private HttpResponseStart? _start;
-    private long? _startContentLength;
+    private readonly HttpResponseStateMachine _response = new();
     private bool _suppressBody;
-    private bool _bodyForbidden;
     private bool _trailersAllowed;
     private bool _trailersDropped;
 
@@ -34,7 +31,6 @@ internal sealed partial class HttpCycle
     private long _bodyRead;
     private long? _requestContentLength;
 
-    private int _sending;
     private int _receiving;
     private TaskCompletionSource<AsgiMessage>? _disconnectWaiter;
     private CancellationTokenRegistration _abortRegistration;
@@ -45,23 +41,20 @@ internal sealed partial class HttpCycle
         Send = SendCore;
     }
 
-    private enum ResponseState
-    {
-        Initial,
-        StartHeld,
-        Streaming,
-        AwaitingTrailers,
-        Complete,
-    }
-
     /// <summary>The ASGI <c>receive</c> of the current request.</summary>
     public AsgiReceive Receive { get; }
 
     /// <summary>The ASGI <c>send</c> of the current request.</summary>
     public AsgiSend Send { get; }
 
+    /// <summary>
+    /// Whether no <c>receive</c> or <c>send</c> is still running. An application may return while one it started is
+    /// still pending; such a cycle must not be reused, or the pending operation would act on the next request.
+    /// </summary>
+    public bool IsIdle => Volatile.Read(ref _receiving) == 0 && !_response.IsSending;
+
     /// <summary>Whether the response has been fully sent.</summary>
-    public bool IsResponseComplete => _state == ResponseState.Complete;
+    public bool IsResponseComplete => _response.IsComplete;
 
     /// <summary>Prepares the cycle for one request.</summary>
     /// <param name="context">The request.</param>
@@ -96,11 +89,8 @@ internal sealed partial class HttpCycle
         _scope = null!;
         _body = null!;
         _writer = null!;
-        _state = ResponseState.Initial;
-        _start = null;
-        _startContentLength = null;
+        _response.Reset();
         _suppressBody = false;
-        _bodyForbidden = false;
         _trailersAllowed = false;
         _trailersDropped = false;
         _canHaveBody = false;
@@ -108,17 +98,14 @@ internal sealed partial class HttpCycle
         _disconnected = false;
         _bodyRead = 0;
         _requestContentLength = null;
-        _sending = 0;
         _receiving = 0;
     }
-
-    private static bool IsBodyForbidden(int status) => status is (>= 100 and < 200) or 204 or 304;
 
     private bool ClientGone => _disconnected || _context.RequestAborted.IsCancellationRequested;
 
     private void SignalResponseComplete()
     {
-        _state = ResponseState.Complete;
+        _response.MarkComplete();
         Volatile.Read(ref _disconnectWaiter)?.TrySetResult(HttpDisconnect.Instance);
     }
 

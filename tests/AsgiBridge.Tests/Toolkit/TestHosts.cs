@@ -48,7 +48,7 @@ internal sealed class TestHost : IAsyncDisposable
             builder.WebHost.UseTestServer();
         }
 
-        builder.Services.AddAsgi();
+        builder.Services.AddAsgi(options => options.Lifespan.Mode = LifespanMode.Off); // these tests exercise connections only
         services?.Invoke(builder.Services);
         var app = builder.Build();
         configure(app);

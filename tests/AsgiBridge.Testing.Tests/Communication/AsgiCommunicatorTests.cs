@@ -1,0 +1,100 @@
+namespace AsgiBridge.Testing.Tests.Communication;
+
+public sealed class AsgiCommunicatorTests
+{
+    private static readonly AsgiApp s_echo = TestApps.Http(async (scope, receive, send) =>
+    {
+        var body = await TestApps.ReadBody(receive);
+        await send(new HttpResponseStart(200));
+        await send(new HttpResponseBody(body));
+    });
+
+    [Fact]
+    public async Task Drives_an_application_message_by_message()
+    {
+        await using var app = new AsgiCommunicator(s_echo, new HttpScope { Method = "POST", Path = "/echo" });
+
+        Assert.True(await app.ReceiveNothingAsync(TimeSpan.FromMilliseconds(20)));
+        await app.SendInputAsync(new HttpRequestBody("hel"u8.ToArray(), moreBody: true));
+        await app.SendInputAsync(new HttpRequestBody("lo"u8.ToArray()));
+
+        var start = await app.ReceiveOutputAsync<HttpResponseStart>();
+        var body = await app.ReceiveOutputAsync<HttpResponseBody>();
+        await app.WaitAsync();
+
+        Assert.Equal(200, start.Status);
+        Assert.Equal("hello"u8.ToArray(), body.Body.ToArray());
+        Assert.False(body.MoreBody);
+        Assert.True(await app.ReceiveNothingAsync());
+        Assert.True(app.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Receive_nothing_is_false_when_a_message_is_waiting_and_keeps_it()
+    {
+        AsgiApp app = (scope, receive, send) => send(new HttpResponseStart(204)).AsTask();
+        await using var communicator = new AsgiCommunicator(app, new HttpScope());
+        await communicator.WaitAsync();
+
+        Assert.False(await communicator.ReceiveNothingAsync());
+        Assert.Equal(204, (await communicator.ReceiveOutputAsync<HttpResponseStart>()).Status);
+    }
+
+    [Fact]
+    public async Task Receive_output_times_out()
+    {
+        await using var app = new AsgiCommunicator(s_echo, new HttpScope());
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => app.ReceiveOutputAsync(TimeSpan.FromMilliseconds(20)));
+
+        Assert.Contains("sent nothing", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Application_exception_surfaces_from_receive_output_and_wait()
+    {
+        AsgiApp app = (scope, receive, send) => throw new InvalidOperationException("broken");
+        await using var communicator = new AsgiCommunicator(app, new HttpScope());
+
+        Assert.Equal("broken", (await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.ReceiveOutputAsync())).Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.WaitAsync());
+    }
+
+    [Fact]
+    public async Task Wrong_message_type_is_reported()
+    {
+        AsgiApp app = (scope, receive, send) => send(new HttpResponseStart(200)).AsTask();
+        await using var communicator = new AsgiCommunicator(app, new HttpScope());
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.ReceiveOutputAsync<HttpResponseBody>());
+
+        Assert.Contains("http.response.start", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wait_times_out_while_the_application_runs()
+    {
+        await using var app = new AsgiCommunicator(s_echo, new HttpScope());
+
+        await Assert.ThrowsAsync<TimeoutException>(() => app.WaitAsync(TimeSpan.FromMilliseconds(20)));
+    }
+
+    [Fact]
+    public async Task Drives_a_websocket_application()
+    {
+        AsgiApp app = async (scope, receive, send) =>
+        {
+            Assert.IsType<WebSocketConnect>(await receive());
+            await send(WebSocketAccept.Default);
+            var message = (WebSocketReceive)await receive();
+            await send(WebSocketSend.FromText(message.Text!.ToUpperInvariant()));
+        };
+        await using var communicator = new AsgiCommunicator(app, new WebSocketScope { Path = "/ws" });
+
+        await communicator.SendInputAsync(WebSocketConnect.Instance);
+        Assert.IsType<WebSocketAccept>(await communicator.ReceiveOutputAsync());
+        await communicator.SendInputAsync(WebSocketReceive.FromText("hi"));
+
+        Assert.Equal("HI", (await communicator.ReceiveOutputAsync<WebSocketSend>()).Text);
+    }
+}

@@ -1,0 +1,180 @@
+using AsgiBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace AsgiBridge.Tests.Http;
+
+/// <summary>Real Kestrel tier: client disconnects mid-request and mid-response, and the http.disconnect wait.</summary>
+public sealed class KestrelDisconnectTests
+{
+    private static readonly TimeSpan s_timeout = AsgiTestApps.Timeout;
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Disconnect_mid_request_yields_http_disconnect_and_send_raises_a_catchable_io_exception(string version)
+    {
+        var firstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var outcome = new TaskCompletionSource<(AsgiMessage Next, Exception? SendError)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        {
+            try
+            {
+                var first = (HttpRequestBody)await receive();
+                Assert.True(first.MoreBody);
+                firstChunk.SetResult();
+                var next = await receive();
+                Exception? sendError = null;
+                try
+                {
+                    await send(new HttpResponseStart(200));
+                    await send(new HttpResponseBody("too late"u8.ToArray()));
+                }
+                catch (AsgiClientDisconnectedException ex)
+                {
+                    sendError = ex;
+                }
+
+                outcome.SetResult((next, sendError));
+            }
+            catch (Exception ex)
+            {
+                outcome.TrySetException(ex);
+                throw;
+            }
+        });
+
+        using var cancel = new CancellationTokenSource();
+        var content = new StreamingContent(async stream =>
+        {
+            await stream.WriteAsync("first piece"u8.ToArray());
+            await stream.FlushAsync();
+            await Task.Delay(Timeout.Infinite, cancel.Token);
+        });
+        var client = server.CreateClient(version);
+        var request = client.PostAsync("/", content, cancel.Token);
+        await firstChunk.Task.WaitAsync(s_timeout);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+
+        var (next, sendError) = await outcome.Task.WaitAsync(s_timeout);
+        Assert.Same(HttpDisconnect.Instance, next);
+        Assert.IsAssignableFrom<IOException>(sendError);
+        await server.Logs.WaitForAsync(5);
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
+    [Theory]
+    [InlineData("1.1", true)]
+    [InlineData("2", true)]
+    [InlineData("1.1", false)]
+    [InlineData("2", false)]
+    public async Task Disconnect_mid_response_makes_send_raise_and_is_logged_at_debug_only(string version, bool rethrow)
+    {
+        var caught = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (scope, _, send) =>
+        {
+            if (((HttpScope)scope).Path == "/probe")
+            {
+                await AsgiTestApps.SendTextAsync(send, 200, "still serving");
+                return;
+            }
+
+            try
+            {
+                await send(new HttpResponseStart(200));
+                var chunk = new byte[16 * 1024];
+                var deadline = DateTime.UtcNow + s_timeout;
+                while (DateTime.UtcNow < deadline)
+                {
+                    await send(new HttpResponseBody(chunk, moreBody: true));
+                }
+            }
+            catch (Exception ex)
+            {
+                caught.TrySetResult(ex);
+                if (rethrow)
+                {
+                    throw;
+                }
+            }
+            finally
+            {
+                finished.SetResult();
+            }
+        });
+
+        var client = server.CreateClient(version, handler => handler.MaxResponseDrainSize = 0);
+        var response = await client.GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        var stream = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[1024];
+        Assert.True(await stream.ReadAsync(buffer) > 0);
+        response.Dispose();
+
+        var error = await caught.Task.WaitAsync(s_timeout);
+        Assert.IsType<AsgiClientDisconnectedException>(error);
+        await finished.Task.WaitAsync(s_timeout);
+        if (rethrow)
+        {
+            Assert.Equal(LogLevel.Debug, (await server.Logs.WaitForAsync(5)).Level);
+        }
+
+        await AssertServerStillServes(server, version);
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Receive_after_body_waits_for_response_completion_then_returns_disconnect(string version)
+    {
+        var observed = new TaskCompletionSource<(bool CompletedEarly, AsgiMessage Message)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        {
+            var body = AsgiTestApps.Concat(await AsgiTestApps.ReadAllAsync(receive));
+            var next = receive().AsTask();
+            await send(new HttpResponseStart(200));
+            await send(new HttpResponseBody(body, moreBody: true));
+            var early = next.IsCompleted;
+            await send(HttpResponseBody.Empty);
+            observed.SetResult((early, await next.WaitAsync(s_timeout)));
+        });
+
+        using var response = await server.CreateClient(version).PostAsync("/", new ByteArrayContent("ping"u8.ToArray()));
+        Assert.Equal("ping", await response.Content.ReadAsStringAsync());
+        var (early, message) = await observed.Task.WaitAsync(s_timeout);
+        Assert.False(early);
+        Assert.Same(HttpDisconnect.Instance, message);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Receive_after_body_returns_disconnect_when_the_client_leaves_before_the_response(string version)
+    {
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var observed = new TaskCompletionSource<AsgiMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, receive, _) =>
+        {
+            await AsgiTestApps.ReadAllAsync(receive);
+            var next = receive();
+            waiting.SetResult();
+            observed.SetResult(await next);
+        });
+
+        using var cancel = new CancellationTokenSource();
+        var request = server.CreateClient(version).PostAsync("/", new ByteArrayContent("x"u8.ToArray()), cancel.Token);
+        await waiting.Task.WaitAsync(s_timeout);
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
+        Assert.Same(HttpDisconnect.Instance, await observed.Task.WaitAsync(s_timeout));
+        await server.Logs.WaitForAsync(5);
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
+    private static async Task AssertServerStillServes(KestrelTestServer server, string version)
+    {
+        using var client = server.CreateClient(version);
+        Assert.Equal("still serving", await client.GetStringAsync("/probe"));
+    }
+}

@@ -1,0 +1,307 @@
+using System.Net;
+using AsgiBridge.Tests.Infrastructure;
+using Microsoft.Extensions.Logging;
+
+namespace AsgiBridge.Tests.Http;
+
+/// <summary>Real Kestrel tier: every error row of the bridge, over HTTP/1.1 and h2c, with its log event.</summary>
+public sealed class KestrelErrorTests
+{
+    private static readonly TimeSpan s_timeout = AsgiTestApps.Timeout;
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task App_raising_before_start_gives_500_logged_as_event_1(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync((_, _, _) => throw new InvalidOperationException("boom"));
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("Internal Server Error", await response.Content.ReadAsStringAsync());
+        var entry = await server.Logs.WaitForAsync(1);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.IsType<InvalidOperationException>(entry.Exception);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task App_returning_without_response_gives_500_logged_as_event_3(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync((_, _, _) => Task.CompletedTask);
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal(LogLevel.Error, (await server.Logs.WaitForAsync(3)).Level);
+    }
+
+    [Theory]
+    [InlineData("1.1", true)]
+    [InlineData("2", true)]
+    [InlineData("1.1", false)]
+    [InlineData("2", false)]
+    public async Task App_failing_mid_stream_aborts_the_response(string version, bool raises)
+    {
+        var headersSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200));
+            await send(new HttpResponseBody("partial"u8.ToArray(), moreBody: true));
+            await headersSeen.Task.WaitAsync(s_timeout);
+            if (raises)
+            {
+                throw new InvalidOperationException("mid-stream failure");
+            }
+        });
+
+        var client = server.CreateClient(version);
+        using var response = await client.GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        headersSeen.SetResult();
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var error = await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null).WaitAsync(s_timeout));
+        if (version == "2")
+        {
+            var protocolError = Assert.IsType<HttpProtocolException>(error);
+            Assert.Equal(2, protocolError.ErrorCode); // INTERNAL_ERROR: a stream reset, never a clean end.
+        }
+
+        var entry = await server.Logs.WaitForAsync(raises ? 2 : 4);
+        Assert.Equal(LogLevel.Error, entry.Level);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Body_before_start_raises_in_the_app_and_escaping_gives_500(string version)
+    {
+        var raised = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            try
+            {
+                await send(new HttpResponseBody("x"u8.ToArray()));
+            }
+            catch (Exception ex)
+            {
+                raised.SetResult(ex);
+                throw;
+            }
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.IsType<AsgiProtocolException>(await raised.Task.WaitAsync(s_timeout));
+        Assert.IsType<AsgiProtocolException>((await server.Logs.WaitForAsync(1)).Exception);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Start_twice_raises_and_the_first_start_is_sent(string version)
+    {
+        var raised = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(202, [new("x-which", "first")]));
+            try
+            {
+                await send(new HttpResponseStart(203, [new("x-which", "second")]));
+                raised.SetResult(null);
+            }
+            catch (AsgiProtocolException ex)
+            {
+                raised.SetResult(ex);
+            }
+
+            await send(new HttpResponseBody("body"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal("first", Assert.Single(response.Headers.GetValues("x-which")));
+        Assert.NotNull(await raised.Task.WaitAsync(s_timeout));
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Send_after_completion_raises_and_escaping_is_logged_as_event_8_without_touching_the_response(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await AsgiTestApps.SendTextAsync(send, 200, "complete");
+            await send(new HttpResponseBody("late"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("complete", await response.Content.ReadAsStringAsync());
+        var entry = await server.Logs.WaitForAsync(8);
+        Assert.Equal(LogLevel.Error, entry.Level);
+        Assert.IsType<AsgiProtocolException>(entry.Exception);
+    }
+
+    [Theory]
+    [InlineData("1.1", "X-Upper")]
+    [InlineData("2", ":path")]
+    [InlineData("1.1", "")]
+    [InlineData("2", "x-inject", "a\r\nset-cookie: evil=1")]
+    [InlineData("1.1", "x-nul", "a\0b")]
+    [InlineData("2", "x-control", "a\u0001b")]
+    [InlineData("1.1", "x-wide", "\u20ac")]
+    public async Task Invalid_header_raises_from_send_and_escaping_gives_500(string version, string name, string value = "v")
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new(name, value)]));
+            await send(new HttpResponseBody("never"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.False(response.Headers.Contains("set-cookie"));
+        var entry = await server.Logs.WaitForAsync(1);
+        Assert.Equal("headers", Assert.IsType<AsgiProtocolException>(entry.Exception).Field);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Latin1_header_bytes_reach_the_client_unchanged(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [AsgiHeader.FromBytes("x-name"u8, [0x63, 0x61, 0x66, 0xE9])]));
+            await send(new HttpResponseBody("ok"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("caf\u00e9", Assert.Single(response.Headers.GetValues("x-name")));
+    }
+
+    [Theory]
+    [InlineData("1.1", 204)]
+    [InlineData("2", 204)]
+    [InlineData("1.1", 304)]
+    [InlineData("2", 304)]
+    public async Task Body_on_204_or_304_raises_and_escaping_gives_500(string version, int status)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(status));
+            await send(new HttpResponseBody("not allowed"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("body", Assert.IsType<AsgiProtocolException>((await server.Logs.WaitForAsync(1)).Exception).Field);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Status_204_with_empty_body_is_sent_without_content(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(204, [new("x-ok", "1")]));
+            await send(HttpResponseBody.Empty);
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-ok")));
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
+    [Theory]
+    [InlineData("1.1", 3)]
+    [InlineData("2", 3)]
+    [InlineData("1.1", 20)]
+    [InlineData("2", 20)]
+    public async Task Body_not_matching_the_declared_content_length_never_looks_complete(string version, int bodyLength)
+    {
+        var sendError = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("content-length", "10")]));
+            try
+            {
+                await send(new HttpResponseBody(new byte[bodyLength]));
+                sendError.SetResult(null);
+            }
+            catch (Exception ex)
+            {
+                sendError.SetResult(ex);
+                throw;
+            }
+        });
+
+        var client = server.CreateClient(version);
+        HttpStatusCode? status = null;
+        var error = await Record(async () =>
+        {
+            using var response = await client.GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+            status = response.StatusCode;
+            await using var body = await response.Content.ReadAsStreamAsync();
+            await body.CopyToAsync(Stream.Null);
+        });
+        Assert.True(error is HttpRequestException or IOException, $"expected an aborted transfer, got {error?.GetType().Name ?? "a complete response"} ({status})");
+        Assert.IsType<InvalidOperationException>(await sendError.Task.WaitAsync(s_timeout));
+        Assert.Equal(LogLevel.Error, (await server.Logs.WaitForAsync(2)).Level);
+        Assert.DoesNotContain(server.Logs.BridgeEntries, e => e.EventId.Id == 8);
+    }
+
+    /// <summary>Over h2c the client's flow-control window holds a large chunk back until the client reads, so the first send stays pending.</summary>
+    [Fact]
+    public async Task Overlapping_sends_are_rejected_while_the_first_is_held_by_flow_control()
+    {
+        var overlap = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200));
+            var first = send(new HttpResponseBody(new byte[4 * 1024 * 1024], moreBody: true));
+            if (first.IsCompleted)
+            {
+                overlap.SetResult(null);
+            }
+            else
+            {
+                try
+                {
+                    await send(new HttpResponseBody("x"u8.ToArray()));
+                    overlap.SetResult(null);
+                }
+                catch (AsgiProtocolException ex)
+                {
+                    overlap.SetResult(ex);
+                }
+            }
+
+            await first;
+            await send(new HttpResponseBody("end"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient("2").GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        var error = await overlap.Task.WaitAsync(s_timeout);
+        Assert.Contains("another send()", Assert.IsType<AsgiProtocolException>(error).Message, StringComparison.Ordinal);
+        var body = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal((4 * 1024 * 1024) + 3, body.Length);
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
+    private static async Task<Exception?> Record(Func<Task> action)
+    {
+        try
+        {
+            await action().WaitAsync(s_timeout);
+            return null;
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            return ex;
+        }
+    }
+}
