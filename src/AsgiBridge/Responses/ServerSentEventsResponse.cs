@@ -29,10 +29,13 @@ public sealed class ServerSentEventsResponse : StreamingResponse
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Encode(
         Func<CancellationToken, IAsyncEnumerable<ServerSentEvent>> events, TimeSpan keepAlive, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var enumerator = events(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (enumerator.ConfigureAwait(false))
+        // The producer gets its own token so that, however this sequence ends, it can be stopped and awaited before its
+        // enumerator is disposed: disposing an async iterator while a MoveNextAsync is pending throws NotSupportedException.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = events(stop.Token).GetAsyncEnumerator(stop.Token);
+        var next = enumerator.MoveNextAsync().AsTask();
+        try
         {
-            var next = enumerator.MoveNextAsync().AsTask();
             while (true)
             {
                 if (keepAlive != Timeout.InfiniteTimeSpan && !next.IsCompleted)
@@ -57,6 +60,16 @@ public sealed class ServerSentEventsResponse : StreamingResponse
                 yield return enumerator.Current.ToBytes();
                 next = enumerator.MoveNextAsync().AsTask();
             }
+        }
+        finally
+        {
+            if (!next.IsCompleted)
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                await next.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
+
+            await enumerator.DisposeAsync().ConfigureAwait(false);
         }
     }
 }
