@@ -11,7 +11,7 @@ internal static partial class AsgiLog
     [LoggerMessage(60, LogLevel.Information, "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMilliseconds:0.0} ms", EventName = "HttpRequestCompleted")]
     public static partial void HttpRequestCompleted(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
 
-    [LoggerMessage(61, LogLevel.Warning, "HTTP {Method} {Path} failed with {ExceptionType} after {ElapsedMilliseconds:0.0} ms (status {StatusCode} when started, 0 when not)", EventName = "HttpRequestFailed")]
+    [LoggerMessage(61, LogLevel.Warning, "HTTP {Method} {Path} failed with {ExceptionType} after {ElapsedMilliseconds:0.0} ms; response status {StatusCode} (0: not started)", EventName = "HttpRequestFailed")]
     public static partial void HttpRequestFailed(ILogger logger, string method, string path, string exceptionType, double elapsedMilliseconds, int statusCode);
 
     [LoggerMessage(62, LogLevel.Information, "WebSocket {Path} accepted (subprotocol {Subprotocol})", EventName = "WebSocketAccepted")]
