@@ -42,6 +42,9 @@ public sealed class AsgiBackgroundTaskTracker : IHostedService, IDisposable
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>The tracker's logger, also used by <see cref="BackgroundTasksMiddleware"/> by default.</summary>
+    internal ILogger Logger => _logger;
+
     /// <summary>The number of tasks currently running.</summary>
     public int RunningCount
     {

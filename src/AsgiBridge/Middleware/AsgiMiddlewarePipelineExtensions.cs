@@ -67,7 +67,7 @@ public static class AsgiMiddlewarePipelineExtensions
     public static AsgiPipelineBuilder UseBackgroundTasks(this AsgiPipelineBuilder pipeline, AsgiBackgroundTaskTracker tracker)
     {
         ArgumentNullException.ThrowIfNull(pipeline);
-        return pipeline.Use(new BackgroundTasksMiddleware(tracker, CreateLogger(pipeline, AsgiBackgroundTaskTracker.LoggerCategory)));
+        return pipeline.Use(new BackgroundTasksMiddleware(tracker));
     }
 
     /// <summary>

@@ -1,7 +1,6 @@
 using AsgiBridge.Composition;
 using AsgiBridge.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AsgiBridge.Middleware;
 
@@ -21,11 +20,11 @@ public sealed class BackgroundTasksMiddleware : IAsgiMiddleware
 
     /// <summary>Creates the middleware.</summary>
     /// <param name="tracker">Runs and tracks the work.</param>
-    /// <param name="logger">Where dropped work is logged; optional.</param>
+    /// <param name="logger">Where dropped work is logged; default: the tracker's logger.</param>
     public BackgroundTasksMiddleware(AsgiBackgroundTaskTracker tracker, ILogger? logger = null)
     {
         _tracker = tracker ?? throw new ArgumentNullException(nameof(tracker));
-        _logger = logger ?? NullLogger.Instance;
+        _logger = logger ?? tracker.Logger;
     }
 
     /// <summary>Returns the scheduler a <see cref="BackgroundTasksMiddleware"/> put into the scope.</summary>
