@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace AsgiBridge.Diagnostics;
 
 /// <summary>
-/// The log messages of the built-in ASGI middleware (event ids 60–79): request logging 60–64, bearer authentication
+/// The log messages of the built-in ASGI middleware (event ids 60–79): request logging 60–64 and 73, bearer authentication
 /// 65–66, background tasks 67–70, server errors 71–72.
 /// </summary>
 internal static partial class AsgiLog
@@ -22,6 +22,9 @@ internal static partial class AsgiLog
 
     [LoggerMessage(64, LogLevel.Information, "WebSocket {Path} rejected before accept (close code {CloseCode}, denial status {StatusCode})", EventName = "WebSocketRejected")]
     public static partial void WebSocketRejected(ILogger logger, string path, int closeCode, int statusCode);
+
+    [LoggerMessage(73, LogLevel.Warning, "WebSocket {Path} failed with {ExceptionType} after {ElapsedMilliseconds:0.0} ms (accepted: {Accepted})", EventName = "WebSocketFailed")]
+    public static partial void WebSocketFailed(ILogger logger, string path, string exceptionType, double elapsedMilliseconds, bool accepted);
 
     [LoggerMessage(65, LogLevel.Debug, "Bearer authentication refused {ScopeType} {Path}: {Reason}", EventName = "BearerAuthenticationRefused")]
     public static partial void BearerAuthenticationRefused(ILogger logger, string scopeType, string path, string reason);

@@ -122,17 +122,20 @@ public sealed class RequestLoggingMiddleware : IAsgiMiddleware
         {
             await nextApp(scope, observedReceive, observedSend).ConfigureAwait(false);
         }
-        finally
+        catch (Exception ex)
         {
-            if (accepted)
-            {
-                // An application that returns without closing gets close code 1000 from the server.
-                AsgiLog.WebSocketClosed(_logger, scope.Path, closeCode ?? 1000, closeCode is null ? "server" : closedBy, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-            else
-            {
-                AsgiLog.WebSocketRejected(_logger, scope.Path, closeCode ?? 0, denialStatus != 0 ? denialStatus : 403);
-            }
+            AsgiLog.WebSocketFailed(_logger, scope.Path, ex.GetType().Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, accepted);
+            throw;
+        }
+
+        if (accepted)
+        {
+            // An application that returns without closing gets close code 1000 from the server.
+            AsgiLog.WebSocketClosed(_logger, scope.Path, closeCode ?? 1000, closeCode is null ? "server" : closedBy, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+        else
+        {
+            AsgiLog.WebSocketRejected(_logger, scope.Path, closeCode ?? 0, denialStatus != 0 ? denialStatus : 403);
         }
     }
 }

@@ -121,6 +121,26 @@ public sealed class RequestLoggingMiddlewareTests
     }
 
     [Fact]
+    public async Task WebSocket_failure_is_logged_and_propagates()
+    {
+        var sink = new MiddlewareLogSink();
+        var app = Wrap(sink, async (scope, receive, send) =>
+        {
+            await receive();
+            await send(WebSocketAccept.Default);
+            throw new InvalidOperationException("handler bug");
+        });
+        var connection = ScriptedConnection.WebSocket();
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => app(MiddlewareScopes.WebSocket("/ws"), connection.Receive, connection.Send));
+
+        var failed = Assert.Single(sink.WithEvent(73));
+        Assert.Equal("InvalidOperationException", failed.Values["ExceptionType"]);
+        Assert.Equal(true, failed.Values["Accepted"]);
+        Assert.Empty(sink.WithEvent(63));
+    }
+
+    [Fact]
     public async Task Disabled_logger_passes_send_and_receive_through_unwrapped()
     {
         var sink = new MiddlewareLogSink { MinimumLevel = LogLevel.Warning };
