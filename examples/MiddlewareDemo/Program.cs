@@ -27,9 +27,22 @@ public partial class Program
         builder.Services.AddSingleton<WelcomeMailer>();
 
         var app = builder.Build();
-        var settings = app.Services.GetRequiredService<DemoSettings>();
-        var routes = new DemoRoutes(app.Services.GetRequiredService<TokenIssuer>(), app.Services.GetRequiredService<WelcomeMailer>());
-        app.UseAsgi(pipeline => pipeline
+        app.UseAsgi(pipeline => ConfigurePipeline(pipeline));
+        return app;
+    }
+
+    /// <summary>
+    /// Composes the demo's ASGI pipeline from the application's services: server errors, request logging, bearer
+    /// authentication on <c>/api</c> (token in the header, or in <c>?token=</c> for WebSockets), background tasks, routes.
+    /// </summary>
+    /// <param name="pipeline">The pipeline to fill; its services must hold the demo's registrations.</param>
+    /// <returns>The pipeline.</returns>
+    public static AsgiPipelineBuilder ConfigurePipeline(AsgiPipelineBuilder pipeline)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        var settings = pipeline.Services.GetRequiredService<DemoSettings>();
+        var routes = new DemoRoutes(pipeline.Services.GetRequiredService<TokenIssuer>(), pipeline.Services.GetRequiredService<WelcomeMailer>());
+        return pipeline
             .UseServerErrors()
             .UseRequestLogging()
             .UseBearerAuthentication(auth =>
@@ -39,7 +52,6 @@ public partial class Program
                 auth.QueryTokenParameter = "token";
             })
             .UseBackgroundTasks()
-            .Run(routes.Build()));
-        return app;
+            .Run(routes.Build());
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using AsgiBridge.Composition;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -137,6 +138,27 @@ public sealed class MiddlewareDemoExampleTests : IDisposable
         Assert.Contains("System.InvalidOperationException", html, StringComparison.Ordinal);
         Assert.Contains("Boom: this endpoint always fails.", html, StringComparison.Ordinal);
         Assert.Contains(_sink.Entries, e => e.EventId.Id == 71 && e.Exception is InvalidOperationException);
+    }
+
+    [Fact]
+    public async Task Echo_websocket_needs_a_token_and_greets_the_user()
+    {
+        using var client = _factory.CreateClient();
+        var token = await TokenAsync(client, "alice");
+        var app = MiddlewareDemo.Program.ConfigurePipeline(new AsgiPipelineBuilder(_factory.Services)).Build();
+
+        var refused = ScriptedConnection.WebSocket();
+        await app(MiddlewareScopes.WebSocket("/api/echo"), refused.Receive, refused.Send).WaitAsync(TimeSpan.FromSeconds(10));
+
+        var accepted = ScriptedConnection.WebSocket();
+        accepted.Push(WebSocketReceive.FromText("ping"));
+        accepted.Push(new WebSocketDisconnect(1000));
+        await app(MiddlewareScopes.WebSocket("/api/echo", "token=" + token), accepted.Receive, accepted.Send).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(1008, Assert.IsType<WebSocketClose>(Assert.Single(refused.Sent)).Code);
+        Assert.IsType<WebSocketAccept>(accepted.Sent[0]);
+        Assert.Equal(["hello alice", "ping"], accepted.Sent.OfType<WebSocketSend>().Select(m => m.Text));
+        Assert.Contains(_sink.Entries, e => e.EventId.Id == 63 && (int)e.Values["CloseCode"]! == 1000 && (string?)e.Values["ClosedBy"] == "client");
     }
 
     [Fact]
