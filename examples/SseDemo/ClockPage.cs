@@ -24,7 +24,7 @@ public static class ClockPage
           <h1>Server-sent events</h1>
           <p>Connection: <span id="status">connecting</span></p>
           <p id="latest">waiting for the first tick…</p>
-          <ol id="events" reversed></ol>
+          <ul id="events"></ul>
           <script>
             const status = document.getElementById("status");
             const latest = document.getElementById("latest");
