@@ -172,7 +172,7 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
                     return token.IsEmpty ? null : token.ToString();
                 }
 
-                return null;
+                break;
             }
         }
 

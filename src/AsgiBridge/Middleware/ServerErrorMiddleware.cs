@@ -12,8 +12,8 @@ namespace AsgiBridge.Middleware;
 /// Turns an exception of the HTTP application into a 500 response: a developer page (HTML with the exception's type,
 /// message and stack trace, all HTML-encoded) or a plain <c>Internal Server Error</c>. It logs the exception and does not
 /// rethrow it once the 500 is sent. When the response had already started nothing can be sent any more, so it rethrows
-/// and the server aborts the response. Client disconnects and other scope types pass through untouched. Put it first
-/// (outermost) in the pipeline.
+/// and the server aborts the response. Client disconnects (including a cancellation after the request was aborted) and
+/// other scope types pass through untouched. Put it first (outermost) in the pipeline.
 /// </summary>
 public sealed class ServerErrorMiddleware : IAsgiMiddleware
 {
@@ -90,7 +90,7 @@ public sealed class ServerErrorMiddleware : IAsgiMiddleware
         {
             await nextApp(scope, receive, observed).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
+        catch (Exception ex) when (ex is not AsgiClientDisconnectedException && !ClientAborted(scope, ex))
         {
             if (started)
             {
@@ -102,6 +102,9 @@ public sealed class ServerErrorMiddleware : IAsgiMiddleware
             await SendErrorAsync(scope, send, ex).ConfigureAwait(false);
         }
     }
+
+    private static bool ClientAborted(HttpScope scope, Exception exception) =>
+        exception is OperationCanceledException && scope.HttpContext is { RequestAborted.IsCancellationRequested: true };
 
     private async Task SendErrorAsync(HttpScope scope, AsgiSend send, Exception exception)
     {

@@ -230,7 +230,7 @@ public sealed class BearerAuthenticationMiddlewareTests
             await send(WebSocketAccept.Default);
         }).Build();
         var connection = ScriptedConnection.WebSocket();
-        var upstream = MiddlewareScopes.WebSocket("/ws", "room=1&token=" + Uri.EscapeDataString(TestTokens.Create("dave")));
+        var upstream = MiddlewareScopes.WebSocket("/ws", "room=1&token=" + Uri.EscapeDataString(TestTokens.Create("dave")), new AsgiHeader("authorization", "Basic ZGF2ZTpwdw=="));
 
         await app(upstream, connection.Receive, connection.Send);
 

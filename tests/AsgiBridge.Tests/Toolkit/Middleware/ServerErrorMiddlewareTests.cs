@@ -99,6 +99,23 @@ public sealed class ServerErrorMiddlewareTests
     }
 
     [Fact]
+    public async Task Cancellation_of_an_aborted_request_is_not_turned_into_a_500()
+    {
+        var sink = new MiddlewareLogSink();
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+        var scope = MiddlewareScopes.Http();
+        scope.HttpContext = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestAborted = aborted.Token };
+        var app = Wrap(sink, developerPage: false, (s, receive, send) => throw new OperationCanceledException(aborted.Token));
+        var connection = ScriptedConnection.Http();
+
+        await Assert.ThrowsAsync<OperationCanceledException>(() => app(scope, connection.Receive, connection.Send));
+
+        Assert.Empty(connection.Sent);
+        Assert.Empty(sink.Entries);
+    }
+
+    [Fact]
     public async Task Successful_requests_are_untouched()
     {
         var app = Wrap(new MiddlewareLogSink(), developerPage: true, MiddlewareScopes.Ok(status: 204));
