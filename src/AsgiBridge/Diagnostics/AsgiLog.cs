@@ -62,8 +62,8 @@ internal static partial class AsgiLog
     [LoggerMessage(26, LogLevel.Debug, "WebSocket {Path}: no close frame from the client within the close timeout; aborting.", EventName = "WebSocketCloseTimeout")]
     public static partial void WebSocketCloseTimeout(ILogger logger, string path);
 
-    [LoggerMessage(27, LogLevel.Debug, "WebSocket {Path} accepted (subprotocol {Subprotocol}).", EventName = "WebSocketAccepted")]
-    public static partial void WebSocketAccepted(ILogger logger, string path, string? subprotocol);
+    [LoggerMessage(27, LogLevel.Debug, "WebSocket {Path} accepted (subprotocol {Subprotocol}).", EventName = "WebSocketHandshakeAccepted")]
+    public static partial void WebSocketHandshakeAccepted(ILogger logger, string path, string? subprotocol);
 
     [LoggerMessage(28, LogLevel.Debug, "WebSocket {Path} denied with HTTP {Status}.", EventName = "WebSocketDenied")]
     public static partial void WebSocketDenied(ILogger logger, string path, int status);

@@ -32,7 +32,10 @@ public sealed class ServerSentEventsResponse : StreamingResponse
         // An empty first chunk makes the server send the headers now: the client sees the stream open before any event.
         yield return ReadOnlyMemory<byte>.Empty;
 
-        var enumerator = events(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        // The producer gets its own token so that, however this sequence ends, it is told to stop before its
+        // enumerator is disposed (disposing an async iterator while a step is pending throws).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var enumerator = events(stop.Token).GetAsyncEnumerator(stop.Token);
         Task<bool>? next = null;
         try
         {
@@ -67,6 +70,7 @@ public sealed class ServerSentEventsResponse : StreamingResponse
         finally
         {
             // A producer that ignores the token may still be running: it cannot be disposed before it returns.
+            await stop.CancelAsync().ConfigureAwait(false);
             await enumerator.DisposeWhenIdleAsync(next).ConfigureAwait(false);
         }
     }

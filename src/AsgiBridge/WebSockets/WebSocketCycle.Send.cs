@@ -123,7 +123,7 @@ internal sealed partial class WebSocketCycle
         }
 
         _state = CycleState.Accepted;
-        AsgiLog.WebSocketAccepted(_logger, LogPath, subprotocol);
+        AsgiLog.WebSocketHandshakeAccepted(_logger, LogPath, subprotocol);
     }
 
     private async ValueTask DenyForbiddenAsync()

@@ -103,10 +103,10 @@ public sealed class HttpParityTests(KestrelServerFixture kestrel) : IClassFixtur
     }
 
     [Fact]
-    public async Task Non_ascii_header_value_fails_as_on_Kestrel()
+    public async Task Latin1_header_value_is_sent_as_on_Kestrel()
     {
-        // AsgiHeaderRules lets values hold any byte (U+0000–U+00FF minus CR, LF, NUL), but Kestrel refuses non-ASCII
-        // response header values by default, so the application's send fails and the client gets a 500.
+        // Header values are byte strings: AddAsgi lets Kestrel send bytes above 0x7F as Latin-1, and the test client
+        // applies the same rule.
         await using var inProcess = new AsgiTestClient(ParityApps.App, new AsgiTestClientOptions { RaiseServerExceptions = false, BaseAddress = kestrel.Address });
         var parityCase = new ParityCase("latin-1 header value", "GET", "/latin1-header");
 
@@ -114,6 +114,6 @@ public sealed class HttpParityTests(KestrelServerFixture kestrel) : IClassFixtur
         var actual = await ParityOutcome.CaptureAsync(inProcess.Http, parityCase);
 
         Assert.Equal(expected, actual);
-        Assert.StartsWith("status 500", actual, StringComparison.Ordinal);
+        Assert.StartsWith("status 200", actual, StringComparison.Ordinal);
     }
 }

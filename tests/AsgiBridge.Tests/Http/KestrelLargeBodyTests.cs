@@ -140,9 +140,12 @@ public sealed class KestrelLargeBodyTests(ITestOutputHelper output)
 
         public void Sample()
         {
-            if (++_count % 16 == 0)
+            if (++_count % 64 == 0)
             {
-                _max = Math.Max(_max, GC.GetTotalMemory(forceFullCollection: false));
+                // Count only what is still reachable: body chunks over 85 KB are large-object garbage that only a full
+                // collection frees, and how long it lingers depends on GC budgets earlier tests in the process shaped.
+                // Buffering the body would keep the bytes reachable and still fail the test.
+                _max = Math.Max(_max, GC.GetTotalMemory(forceFullCollection: true));
             }
         }
     }
