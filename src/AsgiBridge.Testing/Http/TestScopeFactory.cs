@@ -7,7 +7,7 @@ namespace AsgiBridge.Testing.Http;
 /// <summary>
 /// Builds <c>http</c> and <c>websocket</c> scopes from a request the way the bridge reads them from Kestrel: lower-case
 /// header names with <c>host</c> first, the query string as raw bytes, <c>raw_path</c> as sent, <c>path</c> decoded
-/// except <c>%2F</c>, <c>root_path</c> included in <c>path</c>, and the extensions the bridge advertises.
+/// (including <c>%2F</c>, as the bridge decodes it), <c>root_path</c> included in <c>path</c>, and the extensions the bridge advertises.
 /// </summary>
 internal static class TestScopeFactory
 {
@@ -118,31 +118,10 @@ internal static class TestScopeFactory
         }
     }
 
-    /// <summary>Decodes a raw path as Kestrel does: percent-escapes and UTF-8, except <c>%2F</c>, which stays encoded.</summary>
+    /// <summary>Decodes a raw path exactly as the bridge does: every percent-escape, then UTF-8.</summary>
     /// <param name="rawPath">The path as sent.</param>
     /// <returns>The decoded path.</returns>
-    public static string DecodePath(string rawPath)
-    {
-        if (!rawPath.Contains('%', StringComparison.Ordinal))
-        {
-            return rawPath;
-        }
-
-        var builder = new StringBuilder(rawPath.Length);
-        var start = 0;
-        while (true)
-        {
-            var slash = rawPath.IndexOf("%2F", start, StringComparison.OrdinalIgnoreCase);
-            if (slash < 0)
-            {
-                builder.Append(Uri.UnescapeDataString(rawPath[start..]));
-                return builder.ToString();
-            }
-
-            builder.Append(Uri.UnescapeDataString(rawPath[start..slash])).Append(rawPath, slash, 3);
-            start = slash + 3;
-        }
-    }
+    public static string DecodePath(string rawPath) => AsgiPathDecoder.Decode(Encoding.Latin1.GetBytes(rawPath));
 
     private static string EncodePath(string path) => string.Join('/', path.Split('/').Select(Uri.EscapeDataString));
 

@@ -75,34 +75,8 @@ internal static class HttpContextScopeReader
         return full;
     }
 
-    private static string? DecodeRawPath(HttpContext context)
-    {
-        if (RawPath(context) is not { } raw || raw.IsEmpty)
-        {
-            return null;
-        }
-
-        var source = raw.Span;
-        var bytes = new byte[source.Length];
-        var length = 0;
-        for (var i = 0; i < source.Length; i++)
-        {
-            if (source[i] == '%' && i + 2 < source.Length
-                && char.IsAsciiHexDigit((char)source[i + 1]) && char.IsAsciiHexDigit((char)source[i + 2]))
-            {
-                bytes[length++] = (byte)((HexValue(source[i + 1]) << 4) | HexValue(source[i + 2]));
-                i += 2;
-            }
-            else
-            {
-                bytes[length++] = source[i];
-            }
-        }
-
-        return Encoding.UTF8.GetString(bytes, 0, length);
-    }
-
-    private static int HexValue(byte c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+    private static string? DecodeRawPath(HttpContext context) =>
+        RawPath(context) is { IsEmpty: false } raw ? AsgiPathDecoder.Decode(raw.Span) : null;
 
     public static ReadOnlyMemory<byte>? RawPath(HttpContext context)
     {
