@@ -12,10 +12,9 @@ public static class AsgiApplicationBuilderExtensions
     /// <summary>
     /// Runs <paramref name="asgiApp"/> for every request that reaches this point (terminal middleware). The request's
     /// <c>PathBase</c> (for example from <c>app.Map("/prefix", …)</c>) becomes the scope's <c>root_path</c>.
-    /// Unless <see cref="AsgiOptions.EnableWebSockets"/> is <see langword="false"/>, it first adds ASP.NET Core's
-    /// WebSocket middleware (with <see cref="AsgiOptions.WebSocketKeepAliveInterval"/> and
-    /// <see cref="AsgiOptions.WebSocketKeepAliveTimeout"/>), so WebSocket requests reach the application as
-    /// <c>websocket</c> scopes.
+    /// Unless <see cref="AsgiOptions.EnableWebSockets"/> is <see langword="false"/>, WebSocket requests reach the
+    /// application as <c>websocket</c> scopes (the bridge runs ASP.NET Core's WebSocket middleware for them, with
+    /// <see cref="AsgiOptions.WebSocketKeepAliveInterval"/> and <see cref="AsgiOptions.WebSocketKeepAliveTimeout"/>).
     /// </summary>
     /// <param name="app">The application builder.</param>
     /// <param name="asgiApp">The ASGI application.</param>
@@ -24,23 +23,6 @@ public static class AsgiApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(asgiApp);
-        var options = app.ApplicationServices.GetService<IOptions<AsgiOptions>>()?.Value ?? new AsgiOptions();
-        if (options.EnableWebSockets)
-        {
-            var webSocketOptions = new WebSocketOptions();
-            if (options.WebSocketKeepAliveInterval is { } interval)
-            {
-                webSocketOptions.KeepAliveInterval = interval;
-            }
-
-            if (options.WebSocketKeepAliveTimeout is { } timeout)
-            {
-                webSocketOptions.KeepAliveTimeout = timeout;
-            }
-
-            app.UseWebSockets(webSocketOptions);
-        }
-
         app.Run(AsgiHandlerFactory.Create(app.ApplicationServices, asgiApp, rootPath: null));
         return app;
     }

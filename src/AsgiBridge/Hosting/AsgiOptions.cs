@@ -4,9 +4,9 @@ namespace AsgiBridge;
 public sealed class AsgiOptions
 {
     /// <summary>
-    /// Whether <c>UseAsgi</c> adds ASP.NET Core's WebSocket middleware itself (default <see langword="true"/>).
-    /// Turn off when the pipeline already calls <c>UseWebSockets</c>. <c>MapAsgi</c> cannot add middleware: call
-    /// <c>app.UseWebSockets()</c> before routing when mapped applications serve WebSockets.
+    /// Whether the bridge runs ASP.NET Core's WebSocket middleware itself, for <c>UseAsgi</c> and <c>MapAsgi</c> alike
+    /// (default <see langword="true"/>); it runs only for requests that can be upgrades. When off, WebSocket requests
+    /// reach the application only if the pipeline calls <c>UseWebSockets</c> before it.
     /// </summary>
     public bool EnableWebSockets { get; set; } = true;
 

@@ -130,19 +130,20 @@ internal sealed class AsgiHttpHandler
 
     private static bool TrailersAllowed(HttpContext context)
     {
-        var feature = context.Features.Get<IHttpResponseTrailersFeature>();
-        if (feature?.Trailers is null || feature.Trailers.IsReadOnly)
+        var request = context.Request;
+        var protocol = request.Protocol;
+        if (!HttpProtocol.IsHttp2(protocol) && !HttpProtocol.IsHttp3(protocol) && !AcceptsTrailers(request))
         {
+            // HTTP/1.x carries trailers only in a chunked body, and only to a client that announced 'TE: trailers'.
             return false;
         }
 
-        var request = context.Request;
-        if (HttpProtocol.IsHttp2(request.Protocol) || HttpProtocol.IsHttp3(request.Protocol))
-        {
-            return true;
-        }
+        var trailers = context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers;
+        return trailers is not null && !trailers.IsReadOnly;
+    }
 
-        // HTTP/1.1 carries trailers only in a chunked body, and only to a client that announced 'TE: trailers'.
+    private static bool AcceptsTrailers(HttpRequest request)
+    {
         foreach (var value in request.Headers.TE)
         {
             if (value is not null && value.Contains("trailers", StringComparison.OrdinalIgnoreCase))

@@ -202,21 +202,54 @@ internal sealed partial class HttpCycle
 
     private ValueTask WriteFinal(ReadOnlyMemory<byte> body)
     {
-        if (!_suppressBody && !body.IsEmpty && _context.Response.HasStarted)
+        if (_suppressBody || body.IsEmpty)
         {
-            // Once the headers are out with a Content-Length, Kestrel's CompleteAsync does not flush bytes that were
-            // written but not flushed, so the client would wait for them forever: flush the last chunk first.
-            return WriteFinalAfterFlush(body);
+            return Complete();
         }
 
+        // Write and flush the last bytes first, then complete. A write before the response started takes Kestrel's
+        // first-write path (headers and data in one flush, no staging copy of the body), and once the headers are out
+        // with a Content-Length, completing would not flush bytes that were written but not flushed.
+        ValueTask flush;
+        try
+        {
+            flush = WriteChunk(body);
+            if (flush.IsCompletedSuccessfully)
+            {
+                flush.GetAwaiter().GetResult();
+                return Complete();
+            }
+        }
+        catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
+        {
+            // The server refused the bytes (e.g. more than the declared Content-Length): the response is not complete.
+            _response.ReopenBody();
+            throw;
+        }
+
+        return CompleteAfter(flush);
+    }
+
+    private async ValueTask CompleteAfter(ValueTask flush)
+    {
+        try
+        {
+            await flush.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
+        {
+            _response.ReopenBody();
+            throw;
+        }
+
+        await Complete().ConfigureAwait(false);
+    }
+
+    private ValueTask Complete()
+    {
         Task completion;
         try
         {
-            if (!_suppressBody && !body.IsEmpty)
-            {
-                _writer.Write(body.Span);
-            }
-
             completion = _body.CompleteAsync();
         }
         catch (Exception ex) when (IsTransportFailure(ex))
@@ -238,12 +271,6 @@ internal sealed partial class HttpCycle
         }
 
         return AwaitCompletion(completion);
-    }
-
-    private async ValueTask WriteFinalAfterFlush(ReadOnlyMemory<byte> body)
-    {
-        await WriteChunk(body).ConfigureAwait(false);
-        await WriteFinal(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
     }
 
     private async ValueTask AwaitCompletion(Task completion)
@@ -294,7 +321,7 @@ internal sealed partial class HttpCycle
         }
 
         _response.MarkComplete();
-        return WriteFinal(ReadOnlyMemory<byte>.Empty);
+        return Complete();
     }
 
     private ValueTask SendFile(HttpResponsePathSend message)
@@ -328,7 +355,7 @@ internal sealed partial class HttpCycle
             return;
         }
 
-        await WriteFinal(ReadOnlyMemory<byte>.Empty).ConfigureAwait(false);
+        await Complete().ConfigureAwait(false);
     }
 
     private void OnEarlyHint(HttpResponseEarlyHint message)

@@ -7,14 +7,20 @@ namespace AsgiBridge.Tests.WebSockets;
 
 public sealed class WebSocketRoutingTests
 {
-    [Fact]
-    public async Task MapAsgi_serves_websockets_with_the_prefix_as_root_path()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task MapAsgi_serves_websockets_with_the_prefix_as_root_path(bool pipelineHasWebSocketMiddleware)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseTestServer();
         builder.Services.AddAsgi();
         await using var app = builder.Build();
-        app.UseWebSockets();
+        if (pipelineHasWebSocketMiddleware)
+        {
+            app.UseWebSockets();
+        }
+
         app.MapAsgi("/apps/{tenant}", async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
@@ -33,5 +39,34 @@ public sealed class WebSocketRoutingTests
         using var timeout = new CancellationTokenSource(WebSocketTestHost.Timeout);
         using var socket = await app.GetTestServer().CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/apps/acme/live"), timeout.Token);
         Assert.Equal("/apps/acme|/apps/acme/live", (await socket.ReceiveMessageAsync()).Text);
+    }
+
+    [Fact]
+    public async Task With_websockets_disabled_an_upgrade_request_on_kestrel_is_an_http_scope()
+    {
+        // (TestServer offers WebSockets natively, so this is a Kestrel-only behaviour.)
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Services.AddAsgi(options => options.EnableWebSockets = false);
+        await using var app = builder.Build();
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        app.UseAsgi(async (scope, receive, send) =>
+        {
+            if (scope is LifespanScope)
+            {
+                return;
+            }
+
+            seen.TrySetResult(scope.Type);
+            await send(new HttpResponseStart(426));
+            await send(HttpResponseBody.Empty);
+        });
+        await app.StartAsync();
+
+        var address = new Uri(app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/x");
+        using var client = new System.Net.WebSockets.ClientWebSocket();
+        using var timeout = new CancellationTokenSource(WebSocketTestHost.Timeout);
+        await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => client.ConnectAsync(address, timeout.Token));
+        Assert.Equal("http", await seen.Task.WaitAsync(WebSocketTestHost.Timeout));
     }
 }
