@@ -34,10 +34,17 @@ internal static class AsgiHandlerFactory
             // plain HTTP requests pay for neither an extra middleware nor the WebSocket checks.
             var loggerFactory = services.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance;
             var middleware = new WebSocketMiddleware(dispatch, Options.Create(WebSocketOptionsFrom(options)), loggerFactory);
-            handler = context => MayUpgrade(context.Request) ? middleware.Invoke(context) : http.HandleAsync(context);
+            handler = context => MayUpgrade(context.Request) ? InvokeObserved(middleware, context) : http.HandleAsync(context);
         }
 
         return lifespan is null ? handler : lifespan.GuardRequests(handler);
+    }
+
+    private static Task InvokeObserved(WebSocketMiddleware middleware, HttpContext context)
+    {
+        // Lets the WebSocket cycle tell a close frame without a code (1005) from 1000, which the socket reports alike.
+        ObservedUpgradeFeatures.Install(context);
+        return middleware.Invoke(context);
     }
 
     private static bool MayUpgrade(HttpRequest request) =>

@@ -22,6 +22,7 @@ internal sealed partial class HttpCycle
 
     private readonly HttpResponseStateMachine _response = new();
     private bool _suppressBody;
+    private bool _multiplexed;
     private bool _trailersAllowed;
     private bool _trailersDropped;
 
@@ -74,6 +75,7 @@ internal sealed partial class HttpCycle
 
         var request = context.Request;
         _suppressBody = HttpMethods.IsHead(request.Method);
+        _multiplexed = HttpProtocol.IsHttp2(request.Protocol) || HttpProtocol.IsHttp3(request.Protocol);
         _requestContentLength = request.ContentLength;
         var detection = context.Features.Get<IHttpRequestBodyDetectionFeature>();
         _canHaveBody = detection?.CanHaveBody ?? true;
@@ -91,6 +93,7 @@ internal sealed partial class HttpCycle
         _writer = null!;
         _response.Reset();
         _suppressBody = false;
+        _multiplexed = false;
         _trailersAllowed = false;
         _trailersDropped = false;
         _canHaveBody = false;

@@ -132,7 +132,7 @@ internal sealed partial class WebSocketCycle
                         await socket.CloseAsync(status, null, timeout.Token).ConfigureAwait(false);
                         break;
                     case WebSocketState.CloseReceived:
-                        await socket.CloseOutputAsync(socket.CloseStatus ?? WebSocketCloseStatus.Empty, null, timeout.Token).ConfigureAwait(false);
+                        await socket.CloseOutputAsync(EchoStatus(socket.CloseStatus), null, timeout.Token).ConfigureAwait(false);
                         break;
                 }
             }

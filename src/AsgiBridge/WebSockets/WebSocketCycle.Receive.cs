@@ -141,7 +141,13 @@ internal sealed partial class WebSocketCycle
     private async ValueTask<AsgiMessage> OnCloseReceivedAsync(WebSocket socket)
     {
         var status = socket.CloseStatus;
-        var disconnect = SetDisconnect(status is { } code ? (int)code : WebSocketCloseCodes.NoStatusReceived, socket.CloseStatusDescription);
+        if (status == WebSocketCloseStatus.NormalClosure && _context.Features.Get<CloseFrameObserver>() is { EmptyCloseReceived: true })
+        {
+            // System.Net.WebSockets reports a close frame without a code as 1000; the spec wants 1005 for it.
+            status = WebSocketCloseStatus.Empty;
+        }
+
+        var disconnect = SetDisconnect(status is { } code and not WebSocketCloseStatus.Empty ? (int)code : WebSocketCloseCodes.NoStatusReceived, socket.CloseStatusDescription);
         AsgiLog.WebSocketClientDisconnected(_logger, LogPath, disconnect.Code);
 
         // Echo the close now unless the application is sending; then the cleanup after the application echoes it.
@@ -149,7 +155,7 @@ internal sealed partial class WebSocketCycle
         {
             try
             {
-                await socket.CloseOutputAsync(status ?? WebSocketCloseStatus.Empty, null, _aborted).ConfigureAwait(false);
+                await socket.CloseOutputAsync(EchoStatus(status), null, _aborted).ConfigureAwait(false);
             }
             catch (Exception ex) when (IsTransportFailure(ex))
             {
@@ -163,6 +169,15 @@ internal sealed partial class WebSocketCycle
 
         return disconnect;
     }
+
+    /// <summary>
+    /// The code to echo for a client's close: its own, or 1000 when it sent none (1005 reports "no code" to the
+    /// application and must never appear in a frame; the socket would put it on the wire if asked to echo Empty).
+    /// </summary>
+    /// <param name="status">The client's close status.</param>
+    /// <returns>The status to send back.</returns>
+    internal static WebSocketCloseStatus EchoStatus(WebSocketCloseStatus? status) =>
+        status is null or WebSocketCloseStatus.Empty ? WebSocketCloseStatus.NormalClosure : status.Value;
 
     /// <summary>Closes the connection because of a message the bridge cannot deliver (1007 or 1009).</summary>
     private async ValueTask<AsgiMessage> FailMessageAsync(WebSocketCloseStatus status)

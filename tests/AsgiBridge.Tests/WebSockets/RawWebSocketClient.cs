@@ -28,15 +28,27 @@ public sealed class RawWebSocketClient : IDisposable
     /// <summary>Sends one masked frame with FIN set.</summary>
     public async Task SendFrameAsync(byte opcode, byte[] payload)
     {
-        Assert.True(payload.Length < 126);
-        var frame = new byte[2 + 4 + payload.Length];
+        Assert.True(payload.Length <= ushort.MaxValue);
+        var extended = payload.Length < 126 ? 0 : 2;
+        var frame = new byte[2 + extended + 4 + payload.Length];
         frame[0] = (byte)(0x80 | opcode);
-        frame[1] = (byte)(0x80 | payload.Length);
+        if (extended == 0)
+        {
+            frame[1] = (byte)(0x80 | payload.Length);
+        }
+        else
+        {
+            frame[1] = 0x80 | 126;
+            frame[2] = (byte)(payload.Length >> 8);
+            frame[3] = (byte)payload.Length;
+        }
+
         byte[] mask = [1, 2, 3, 4];
-        mask.CopyTo(frame, 2);
+        var maskAt = 2 + extended;
+        mask.CopyTo(frame, maskAt);
         for (var i = 0; i < payload.Length; i++)
         {
-            frame[6 + i] = (byte)(payload[i] ^ mask[i % 4]);
+            frame[maskAt + 4 + i] = (byte)(payload[i] ^ mask[i % 4]);
         }
 
         await _stream.WriteAsync(frame);

@@ -73,7 +73,7 @@ public sealed class WebSocketCloseTests
     }
 
     [Fact]
-    public async Task Client_close_frame_without_code_on_Kestrel_is_reported_as_runtime_sees_it_and_echoed()
+    public async Task Client_close_frame_without_code_on_Kestrel_reports_1005_and_is_echoed()
     {
         var disconnect = TestApps.Signal<WebSocketDisconnect>();
         await using var host = await WebSocketTestHost.StartAsync(WebSocketTransport.Http1, async (scope, receive, send) =>
@@ -87,13 +87,34 @@ public sealed class WebSocketCloseTests
         await client.SendFrameAsync(0x8, []);
         var message = await disconnect.Task.WithTimeout();
 
-        // Known limitation: System.Net.WebSockets reports a close frame without a payload as NormalClosure (1000), so
-        // on Kestrel the bridge cannot tell it from an explicit 1000. The bridge reports 1005 whenever the socket
-        // reports no status (as TestServer's does: see the next test).
-        Assert.Equal(1000, message.Code);
+        // System.Net.WebSockets reports a close frame without a payload as NormalClosure (1000); the bridge watches the
+        // client's frames and reports 1005, as the spec requires.
+        Assert.Equal(1005, message.Code);
         Assert.Equal(string.Empty, message.Reason);
-        var (opcode, _) = await client.ReadFrameAsync();
+        var (opcode, payload) = await client.ReadFrameAsync();
         Assert.Equal(0x8, opcode);
+        Assert.Equal(new byte[] { 0x03, 0xE8 }, payload); // echoed as 1000: 1005 must never be sent in a frame
+    }
+
+    [Fact]
+    public async Task Client_close_frame_with_1000_on_Kestrel_stays_1000_after_other_frames()
+    {
+        var disconnect = TestApps.Signal<WebSocketDisconnect>();
+        var received = TestApps.Signal<string?>();
+        await using var host = await WebSocketTestHost.StartAsync(WebSocketTransport.Http1, async (scope, receive, send) =>
+        {
+            await receive();
+            await send(WebSocketAccept.Default);
+            received.SetResult(Assert.IsType<WebSocketReceive>(await receive()).Text);
+            disconnect.SetResult(Assert.IsType<WebSocketDisconnect>(await receive()));
+        });
+        using var client = await RawWebSocketClient.ConnectAsync(host.HttpUri);
+
+        await client.SendFrameAsync(0x1, new byte[300]);                 // a 16-bit length header before the close
+        Assert.Equal(300, (await received.Task.WithTimeout())!.Length);
+        await client.SendFrameAsync(0x8, [0x03, 0xE8]);                  // 1000, no reason
+        var message = await disconnect.Task.WithTimeout();
+        Assert.Equal(1000, message.Code);
     }
 
     [Fact]
