@@ -74,9 +74,10 @@ public sealed class ServerSentEventsTests
             }
         }
 
+        // The first event is queued before the response starts, so it cannot lose a race with the 30 ms keep-alive.
+        next.Writer.TryWrite(new ServerSentEvent("first"));
         var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var run = new ServerSentEventsResponse(Events, TimeSpan.FromMilliseconds(30)).ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
-        next.Writer.TryWrite(new ServerSentEvent("first"));
 
         Assert.Equal("data: first\n\n", Text(await connection.WaitForSentAsync<HttpResponseBody>(b => !b.Body.IsEmpty)));
         Assert.Equal(": keep-alive\n\n", Text(await connection.WaitForSentAsync<HttpResponseBody>(b => !b.Body.IsEmpty)));
