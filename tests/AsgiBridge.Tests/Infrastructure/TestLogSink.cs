@@ -3,35 +3,56 @@ using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Infrastructure;
 
-/// <summary>One captured log event.</summary>
-internal sealed record LogEntry(string Category, LogLevel Level, EventId EventId, string Message, Exception? Exception);
-
 /// <summary>
-/// An in-memory <see cref="ILoggerProvider"/> that records every event, so tests can assert event ids and levels.
-/// Waiting is signal-based: <see cref="WaitForAsync"/> completes when a matching entry arrives.
+/// The test project's in-memory <see cref="ILoggerProvider"/> (FakeLogger is not in the package mirror): records every
+/// event as a <see cref="LogEntry"/> so tests can assert categories, levels, event ids, messages, exceptions and
+/// structured values. Waiting is signal-based: a wait completes when a matching entry is logged (or already was),
+/// and fails with a <see cref="TimeoutException"/> listing what was logged.
 /// </summary>
-internal sealed class TestLogSink : ILoggerProvider
+public sealed class TestLogSink : ILoggerProvider
 {
+    /// <summary>The bridge core's logger category (<c>AsgiLog.Category</c>).</summary>
+    public const string BridgeCategory = "AsgiBridge";
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
     private readonly ConcurrentQueue<LogEntry> _entries = new();
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly List<(Func<LogEntry, bool> Match, TaskCompletionSource<LogEntry> Signal)> _waiters = [];
 
+    /// <summary>The minimum level captured (everything by default).</summary>
+    public LogLevel MinimumLevel { get; init; } = LogLevel.Trace;
+
+    /// <summary>Every entry so far, in logging order.</summary>
     public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
-    /// <summary>Entries of the bridge's own category.</summary>
-    public IReadOnlyList<LogEntry> BridgeEntries => [.. _entries.Where(e => e.Category == "AsgiBridge")];
+    /// <summary>Entries of the bridge core's own category (<see cref="BridgeCategory"/>).</summary>
+    public IReadOnlyList<LogEntry> BridgeEntries => [.. _entries.Where(e => e.Category == BridgeCategory)];
 
+    /// <summary>Bridge-category entries at <see cref="LogLevel.Warning"/> or above.</summary>
+    public IReadOnlyList<LogEntry> BridgeProblems => [.. BridgeEntries.Where(e => e.Level >= LogLevel.Warning)];
+
+    /// <summary>Entries of any category at <see cref="LogLevel.Warning"/> or above.</summary>
+    public IReadOnlyList<LogEntry> Problems => [.. _entries.Where(e => e.Level >= LogLevel.Warning)];
+
+    /// <summary>Entries of any category with event id <paramref name="eventId"/>.</summary>
+    public IReadOnlyList<LogEntry> WithEvent(int eventId) => [.. _entries.Where(e => e.EventId.Id == eventId)];
+
+    /// <inheritdoc />
     public ILogger CreateLogger(string categoryName) => new SinkLogger(this, categoryName);
 
-    public void Dispose()
-    {
-    }
+    /// <summary>A logger writing into this sink under <paramref name="category"/>.</summary>
+    public ILogger Logger(string category = "test") => CreateLogger(category);
 
-    /// <summary>Waits until the bridge logs <paramref name="eventId"/>, or fails after <paramref name="timeout"/>.</summary>
+    /// <summary>Waits until the bridge core (category <see cref="BridgeCategory"/>) logs <paramref name="eventId"/>.</summary>
     public Task<LogEntry> WaitForAsync(int eventId, TimeSpan? timeout = null) =>
-        WaitForAsync(e => e.Category == "AsgiBridge" && e.EventId.Id == eventId, timeout, $"bridge event {eventId}");
+        WaitForAsync(e => e.Category == BridgeCategory && e.EventId.Id == eventId, timeout, $"bridge event {eventId}");
 
-    public async Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match, TimeSpan? timeout, string description)
+    /// <summary>Waits until any category logs <paramref name="eventId"/>.</summary>
+    public Task<LogEntry> WaitForEventAsync(int eventId, TimeSpan? timeout = null) =>
+        WaitForAsync(e => e.EventId.Id == eventId, timeout, $"event {eventId}");
+
+    /// <summary>Waits until an entry matching <paramref name="match"/> is logged (returns at once if one already was).</summary>
+    public async Task<LogEntry> WaitForAsync(Func<LogEntry, bool> match, TimeSpan? timeout = null, string? description = null)
     {
         var signal = new TaskCompletionSource<LogEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
@@ -47,19 +68,27 @@ internal sealed class TestLogSink : ILoggerProvider
 
         try
         {
-            return await signal.Task.WaitAsync(timeout ?? TimeSpan.FromSeconds(10));
+            return await signal.Task.WaitAsync(timeout ?? DefaultTimeout);
         }
         catch (TimeoutException)
         {
-            throw new TimeoutException($"Timed out waiting for {description}. Logged: {Describe()}");
+            lock (_gate)
+            {
+                _waiters.RemoveAll(w => w.Signal == signal);
+            }
+
+            throw new TimeoutException($"Timed out waiting for {description ?? "a matching log entry"}. Logged: {Describe()}");
         }
     }
 
-    /// <summary>Bridge entries at <see cref="LogLevel.Warning"/> or above (none expected for client disconnects).</summary>
-    public IReadOnlyList<LogEntry> BridgeProblems => [.. BridgeEntries.Where(e => e.Level >= LogLevel.Warning)];
-
+    /// <summary>A one-line summary of every entry, for failure messages.</summary>
     public string Describe() =>
-        string.Join("; ", _entries.Where(e => e.Category == "AsgiBridge").Select(e => $"{e.EventId.Id}/{e.Level}: {e.Message}"));
+        string.Join("; ", _entries.Select(e => $"{e.Category} {e.EventId.Id}/{e.Level}: {e.Message}"));
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+    }
 
     private void Add(LogEntry entry)
     {
@@ -82,9 +111,25 @@ internal sealed class TestLogSink : ILoggerProvider
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None;
+        public bool IsEnabled(LogLevel logLevel) => logLevel != LogLevel.None && logLevel >= sink.MinimumLevel;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            sink.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception));
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (!IsEnabled(logLevel))
+            {
+                return;
+            }
+
+            var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+            if (state is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (var (key, value) in pairs)
+                {
+                    values[key] = value;
+                }
+            }
+
+            sink.Add(new LogEntry(category, logLevel, eventId, formatter(state, exception), exception, values));
+        }
     }
 }

@@ -16,13 +16,13 @@ public sealed class LifespanModeTests
         await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
 
         Assert.Equal("Hello, world!", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
-        var unsupported = Assert.Single(host.Logs.WithId(43));
+        var unsupported = Assert.Single(host.Logs.WithEvent(43));
         Assert.Equal(LogLevel.Information, unsupported.Level);
         Assert.Contains("unsupported", unsupported.Message, StringComparison.Ordinal);
         Assert.IsType<NotSupportedException>(unsupported.Exception);
 
         await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
-        Assert.Empty(host.Logs.WithId(46)); // no lifespan.shutdown is sent to an app without lifespan
+        Assert.Empty(host.Logs.WithEvent(46)); // no lifespan.shutdown is sent to an app without lifespan
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Warning && e.Category.StartsWith("AsgiBridge", StringComparison.Ordinal));
     }
 
@@ -44,7 +44,7 @@ public sealed class LifespanModeTests
 
         Assert.Equal("ok", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
         Assert.Equal(1, calls);
-        Assert.Single(host.Logs.WithId(43));
+        Assert.Single(host.Logs.WithEvent(43));
     }
 
     [Fact]
@@ -55,7 +55,7 @@ public sealed class LifespanModeTests
         var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
         Assert.IsType<NotSupportedException>(error.InnerException);
         Assert.Contains("lifespan mode is On", error.Message, StringComparison.Ordinal);
-        Assert.Equal(LogLevel.Critical, Assert.Single(host.Logs.WithId(44)).Level);
+        Assert.Equal(LogLevel.Critical, Assert.Single(host.Logs.WithEvent(44)).Level);
         Assert.Equal(0, host.Events.Count(ProbeServer.Started));
     }
 
@@ -101,9 +101,9 @@ public sealed class LifespanModeTests
 
         crash.SetResult();
         await stopping.Task.WaitAsync(LifespanTestHost.Patience);
-        await host.Logs.WaitForAsync(55).WaitAsync(LifespanTestHost.Patience);
-        Assert.Equal("connection pool died", Assert.Single(host.Logs.WithId(54)).Exception!.Message);
-        Assert.Single(host.Logs.WithId(55));
+        await host.Logs.WaitForEventAsync(55, LifespanTestHost.Patience);
+        Assert.Equal("connection pool died", Assert.Single(host.Logs.WithEvent(54)).Exception!.Message);
+        Assert.Single(host.Logs.WithEvent(55));
     }
 
     [Fact]
@@ -126,10 +126,10 @@ public sealed class LifespanModeTests
         await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
 
         crash.SetResult();
-        await host.Logs.WaitForAsync(54).WaitAsync(LifespanTestHost.Patience);
+        await host.Logs.WaitForEventAsync(54, LifespanTestHost.Patience);
 
-        Assert.Equal("background refresh failed", Assert.Single(host.Logs.WithId(54)).Exception!.Message);
-        Assert.Empty(host.Logs.WithId(55));
+        Assert.Equal("background refresh failed", Assert.Single(host.Logs.WithEvent(54)).Exception!.Message);
+        Assert.Empty(host.Logs.WithEvent(55));
         Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
         Assert.Equal("yes", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
     }
@@ -161,7 +161,7 @@ public sealed class LifespanModeTests
 
         var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
         Assert.EndsWith("failed lifespan startup: database unreachable", error.Message, StringComparison.Ordinal);
-        var logged = Assert.Single(host.Logs.WithId(42));
+        var logged = Assert.Single(host.Logs.WithEvent(42));
         Assert.Equal(LogLevel.Critical, logged.Level);
         Assert.Contains("database unreachable", logged.Message, StringComparison.Ordinal);
         Assert.Equal(0, host.Events.Count(ProbeServer.Started));
@@ -191,7 +191,7 @@ public sealed class LifespanModeTests
         await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
 
         await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
-        var logged = Assert.Single(host.Logs.WithId(48));
+        var logged = Assert.Single(host.Logs.WithEvent(48));
         Assert.Equal(LogLevel.Error, logged.Level);
         Assert.Contains("could not flush the cache", logged.Message, StringComparison.Ordinal);
         Assert.Equal(1, host.Events.Count(ProbeServer.Stopped));
@@ -210,7 +210,7 @@ public sealed class LifespanModeTests
         var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
         Assert.Contains("did not answer lifespan.startup within 00:00:00.2", error.Message, StringComparison.Ordinal);
         Assert.Contains("AsgiOptions.Lifespan.StartupTimeout", error.Message, StringComparison.Ordinal);
-        Assert.Single(host.Logs.WithId(45));
+        Assert.Single(host.Logs.WithEvent(45));
         Assert.Equal(0, host.Events.Count(ProbeServer.Started));
     }
 
@@ -228,7 +228,7 @@ public sealed class LifespanModeTests
         await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
 
         await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
-        var logged = Assert.Single(host.Logs.WithId(49));
+        var logged = Assert.Single(host.Logs.WithEvent(49));
         Assert.Contains("AsgiOptions.Lifespan.ShutdownTimeout", logged.Message, StringComparison.Ordinal);
     }
 

@@ -45,10 +45,10 @@ public sealed class LifespanRegistrationTests
         Assert.Equal("other:other", await host.Client.GetStringAsync(new Uri("/other", UriKind.Relative)));
         Assert.Equal("Hello, world!", await host.Client.GetStringAsync(new Uri("/hi", UriKind.Relative)));
         Assert.Equal("Hello, world!", await host.Client.GetStringAsync(new Uri("/hello", UriKind.Relative)));
-        Assert.Single(host.Logs.WithId(43)); // HelloApp: one unsupported lifespan for both of its mounts
+        Assert.Single(host.Logs.WithEvent(43)); // HelloApp: one unsupported lifespan for both of its mounts
 
         await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
-        Assert.Equal(2, host.Logs.WithId(47).Count); // shutdown completed for shared and other, once each
+        Assert.Equal(2, host.Logs.WithEvent(47).Count); // shutdown completed for shared and other, once each
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,7 +12,7 @@ namespace AsgiBridge.Tests.Toolkit;
 /// <summary>A web application under test, on TestServer or on real Kestrel bound to 127.0.0.1:0.</summary>
 internal sealed class TestHost : IAsyncDisposable
 {
-    private TestHost(WebApplication app, HttpClient client, LogCollector logs)
+    private TestHost(WebApplication app, HttpClient client, TestLogSink logs)
     {
         App = app;
         Client = client;
@@ -23,7 +23,7 @@ internal sealed class TestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
-    public LogCollector Logs { get; }
+    public TestLogSink Logs { get; }
 
     public static Task<TestHost> StartTestServerAsync(Action<WebApplication> configure, Action<IServiceCollection>? services = null) =>
         StartAsync(configure, services, kestrel: false);
@@ -34,7 +34,7 @@ internal sealed class TestHost : IAsyncDisposable
     private static async Task<TestHost> StartAsync(Action<WebApplication> configure, Action<IServiceCollection>? services, bool kestrel)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        var logs = new LogCollector();
+        var logs = new TestLogSink();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
@@ -72,30 +72,5 @@ internal sealed class TestHost : IAsyncDisposable
         Client.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-    }
-}
-
-/// <summary>Collects log entries for assertions.</summary>
-internal sealed class LogCollector : ILoggerProvider
-{
-    public ConcurrentQueue<(string Category, LogLevel Level, EventId Id, string Message, Exception? Exception)> Entries { get; } = new();
-
-    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
-
-    public IEnumerable<string> Errors => Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => $"{e.Category}: {e.Message} {e.Exception}");
-
-    public void Dispose()
-    {
-    }
-
-    private sealed class Logger(LogCollector owner, string category) : ILogger
-    {
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Entries.Enqueue((category, logLevel, eventId, formatter(state, exception), exception));
     }
 }

@@ -1,5 +1,6 @@
 using AsgiBridge.Composition;
 using AsgiBridge.Middleware;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ public sealed class BackgroundTasksMiddlewareTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
-    private static AsgiBackgroundTaskTracker Tracker(MiddlewareLogSink sink, TimeSpan? shutdownTimeout = null) =>
+    private static AsgiBackgroundTaskTracker Tracker(TestLogSink sink, TimeSpan? shutdownTimeout = null) =>
         new(new AsgiBackgroundTaskOptions { ShutdownTimeout = shutdownTimeout ?? TimeSpan.FromSeconds(30) }, sink.Logger(AsgiBackgroundTaskTracker.LoggerCategory));
 
     private static TaskCompletionSource Signal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,7 +21,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task Scheduled_work_runs_only_after_the_response_was_sent_and_the_app_returned()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         using var tracker = Tracker(sink);
         var scheduled = Signal();
         var release = Signal();
@@ -57,7 +58,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task The_scheduler_lives_in_a_copy_of_the_scope()
     {
-        using var tracker = Tracker(new MiddlewareLogSink());
+        using var tracker = Tracker(new TestLogSink());
         AsgiScope? seen = null;
         var upstream = MiddlewareScopes.Http();
         var app = new AsgiPipelineBuilder().UseBackgroundTasks(tracker).Run(MiddlewareScopes.Ok(s => seen = s)).Build();
@@ -74,7 +75,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task A_failing_task_is_logged_and_does_not_affect_the_response()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         using var tracker = Tracker(sink);
         var app = new AsgiPipelineBuilder().UseBackgroundTasks(tracker).Run(async (scope, receive, send) =>
         {
@@ -102,7 +103,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task Work_of_a_failed_application_is_dropped_and_the_drop_logged()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         using var tracker = Tracker(sink);
         var ran = false;
         var app = new AsgiPipelineBuilder().UseBackgroundTasks(tracker).Run((scope, receive, send) =>
@@ -128,7 +129,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task Shutdown_waits_for_running_tasks()
     {
-        using var tracker = Tracker(new MiddlewareLogSink());
+        using var tracker = Tracker(new TestLogSink());
         var started = Signal();
         var release = Signal();
         var tokenCancelled = false;
@@ -153,7 +154,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task Shutdown_gives_up_after_the_timeout_and_cancels_the_tasks_token()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         using var tracker = Tracker(sink, TimeSpan.FromMilliseconds(200));
         var started = Signal();
         var cancelled = Signal();
@@ -184,7 +185,7 @@ public sealed class BackgroundTasksMiddlewareTests
     [Fact]
     public async Task Shutdown_stops_waiting_when_the_host_token_fires()
     {
-        using var tracker = Tracker(new MiddlewareLogSink(), TimeSpan.FromMinutes(5));
+        using var tracker = Tracker(new TestLogSink(), TimeSpan.FromMinutes(5));
         var started = Signal();
         var cancelled = Signal();
         tracker.Run(async token =>

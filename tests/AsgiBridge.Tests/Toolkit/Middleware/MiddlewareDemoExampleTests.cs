@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using AsgiBridge.Composition;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,7 +13,7 @@ namespace AsgiBridge.Tests.Toolkit.Middleware;
 
 public sealed class MiddlewareDemoExampleTests : IDisposable
 {
-    private readonly MiddlewareLogSink _sink = new();
+    private readonly TestLogSink _sink = new();
     private readonly WebApplicationFactory<MiddlewareDemo.Program> _factory;
 
     public MiddlewareDemoExampleTests()

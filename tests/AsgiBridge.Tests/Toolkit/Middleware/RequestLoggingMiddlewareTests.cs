@@ -1,18 +1,19 @@
 using AsgiBridge.Composition;
 using AsgiBridge.Middleware;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Toolkit.Middleware;
 
 public sealed class RequestLoggingMiddlewareTests
 {
-    private static AsgiApp Wrap(MiddlewareLogSink sink, AsgiApp app) =>
+    private static AsgiApp Wrap(TestLogSink sink, AsgiApp app) =>
         new AsgiPipelineBuilder().UseRequestLogging(sink.Logger(RequestLoggingMiddleware.LoggerCategory)).Run(app).Build();
 
     [Fact]
     public async Task Http_request_is_logged_after_completion_with_method_path_status_and_duration()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var loggedBeforeReturn = -1;
         var app = Wrap(sink, async (scope, receive, send) =>
         {
@@ -40,7 +41,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task Failed_http_request_is_logged_and_the_exception_propagates()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, async (scope, receive, send) =>
         {
             await send(new HttpResponseStart(200));
@@ -61,7 +62,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task WebSocket_accept_and_client_close_are_logged()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, async (scope, receive, send) =>
         {
             Assert.IsType<WebSocketConnect>(await receive());
@@ -85,7 +86,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task WebSocket_close_by_the_application_is_logged_with_its_code()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, async (scope, receive, send) =>
         {
             await receive();
@@ -104,7 +105,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task WebSocket_refused_before_accept_is_logged_as_rejected()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, async (scope, receive, send) =>
         {
             await receive();
@@ -123,7 +124,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task WebSocket_failure_is_logged_and_propagates()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, async (scope, receive, send) =>
         {
             await receive();
@@ -143,7 +144,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task Disabled_logger_passes_send_and_receive_through_unwrapped()
     {
-        var sink = new MiddlewareLogSink { MinimumLevel = LogLevel.Warning };
+        var sink = new TestLogSink { MinimumLevel = LogLevel.Warning };
         AsgiSend? seenSend = null;
         AsgiReceive? seenReceive = null;
         var app = Wrap(sink, (scope, receive, send) =>
@@ -164,7 +165,7 @@ public sealed class RequestLoggingMiddlewareTests
     [Fact]
     public async Task Lifespan_scope_is_passed_through_without_logging()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var called = false;
         var app = Wrap(sink, (scope, receive, send) =>
         {

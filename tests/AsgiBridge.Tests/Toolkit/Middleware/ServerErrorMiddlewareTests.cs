@@ -2,6 +2,7 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using AsgiBridge.Composition;
 using AsgiBridge.Middleware;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,13 +15,13 @@ public sealed class ServerErrorMiddlewareTests
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowFromAHelperWithADistinctName() => throw new InvalidOperationException("bad <thing> & \"stuff\"");
 
-    private static AsgiApp Wrap(MiddlewareLogSink sink, bool developerPage, AsgiApp app) =>
+    private static AsgiApp Wrap(TestLogSink sink, bool developerPage, AsgiApp app) =>
         new AsgiPipelineBuilder().Use(new ServerErrorMiddleware(developerPage, null, sink.Logger(ServerErrorMiddleware.LoggerCategory))).Run(app).Build();
 
     [Fact]
     public async Task Exception_before_start_becomes_a_developer_page_when_asked()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, developerPage: true, (scope, receive, send) =>
         {
             ThrowFromAHelperWithADistinctName();
@@ -46,7 +47,7 @@ public sealed class ServerErrorMiddlewareTests
     [Fact]
     public async Task Exception_before_start_becomes_plain_text_otherwise()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var app = Wrap(sink, developerPage: false, (scope, receive, send) => throw new InvalidOperationException("secret detail"));
         var connection = ScriptedConnection.Http();
 
@@ -62,7 +63,7 @@ public sealed class ServerErrorMiddlewareTests
     [Fact]
     public async Task Exception_after_start_is_rethrown_and_nothing_more_is_sent()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var failure = new InvalidOperationException("mid-stream");
         var app = Wrap(sink, developerPage: true, async (scope, receive, send) =>
         {
@@ -84,7 +85,7 @@ public sealed class ServerErrorMiddlewareTests
     [Fact]
     public async Task Client_disconnects_and_websocket_failures_pass_through()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         var disconnected = Wrap(sink, developerPage: true, (scope, receive, send) => throw new AsgiClientDisconnectedException());
         var websocket = Wrap(sink, developerPage: true, (scope, receive, send) => throw new InvalidOperationException("ws"));
         var http = ScriptedConnection.Http();
@@ -101,7 +102,7 @@ public sealed class ServerErrorMiddlewareTests
     [Fact]
     public async Task Cancellation_of_an_aborted_request_is_not_turned_into_a_500()
     {
-        var sink = new MiddlewareLogSink();
+        var sink = new TestLogSink();
         using var aborted = new CancellationTokenSource();
         await aborted.CancelAsync();
         var scope = MiddlewareScopes.Http();
@@ -118,7 +119,7 @@ public sealed class ServerErrorMiddlewareTests
     [Fact]
     public async Task Successful_requests_are_untouched()
     {
-        var app = Wrap(new MiddlewareLogSink(), developerPage: true, MiddlewareScopes.Ok(status: 204));
+        var app = Wrap(new TestLogSink(), developerPage: true, MiddlewareScopes.Ok(status: 204));
         var connection = ScriptedConnection.Http();
 
         await app(MiddlewareScopes.Http(), connection.Receive, connection.Send);

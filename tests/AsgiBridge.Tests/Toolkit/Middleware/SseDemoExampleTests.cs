@@ -1,4 +1,5 @@
 using System.Net;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -9,7 +10,7 @@ namespace AsgiBridge.Tests.Toolkit.Middleware;
 public sealed class SseDemoExampleTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
-    private readonly MiddlewareLogSink _sink = new();
+    private readonly TestLogSink _sink = new();
     private readonly WebApplicationFactory<SseDemo.Program> _factory;
 
     public SseDemoExampleTests()

@@ -201,6 +201,6 @@ public sealed class ServerSentEventsTests
 
         await cancelled.Task.WaitAsync(FakeConnection.Timeout);
         await host.App.StopAsync();
-        Assert.Empty(host.Logs.Errors);
+        Assert.Empty(host.Logs.Problems);
     }
 }

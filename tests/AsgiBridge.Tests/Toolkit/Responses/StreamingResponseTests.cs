@@ -209,7 +209,7 @@ public sealed class StreamingResponseTests
         await cancelled.Task.WaitAsync(FakeConnection.Timeout);
         Assert.True(await appDone.Task.WaitAsync(FakeConnection.Timeout));
         await host.App.StopAsync();
-        Assert.Empty(host.Logs.Errors);
+        Assert.Empty(host.Logs.Problems);
     }
 
     internal static async Task<string> ReadTextAsync(Stream stream, int length)
