@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AsgiBridge.Tests;
 
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class SmokeTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Fact]

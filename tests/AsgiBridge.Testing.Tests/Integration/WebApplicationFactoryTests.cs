@@ -7,6 +7,7 @@ namespace AsgiBridge.Testing.Tests.Integration;
 /// The README's second pattern: an ASP.NET Core project that calls UseAsgi is tested through
 /// <see cref="WebApplicationFactory{TEntryPoint}"/>, the same way as any ASP.NET Core app.
 /// </summary>
+[Collection(nameof(AsgiBridge.Testing.Tests.Integration.WebApplicationFactoryGroup))]
 public sealed class WebApplicationFactoryTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Fact]

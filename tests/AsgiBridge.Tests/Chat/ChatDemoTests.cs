@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AsgiBridge.Tests.Chat;
 
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factory) : IClassFixture<WebApplicationFactory<ChatDemo.Program>>
 {
     private async Task<WebSocket> JoinAsync(string room)

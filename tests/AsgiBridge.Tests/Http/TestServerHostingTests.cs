@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace AsgiBridge.Tests.Http;
 
 /// <summary>TestServer tier: HelloAsgi through WebApplicationFactory, and UseAsgi / MapAsgi / Map mounting.</summary>
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class TestServerHostingTests(WebApplicationFactory<Program> factory) : IClassFixture<WebApplicationFactory<Program>>
 {
     [Fact]

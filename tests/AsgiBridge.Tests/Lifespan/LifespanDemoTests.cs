@@ -11,6 +11,7 @@ using DemoProgram = LifespanDemo::Program;
 
 namespace AsgiBridge.Tests.Lifespan;
 
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class LifespanDemoTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("asgi-lifespan-demo-test-").FullName;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Lifespan;
 
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class LifespanModeTests
 {
     [Fact]

@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Toolkit.Middleware;
 
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class MiddlewareDemoExampleTests : IDisposable
 {
     private readonly TestLogSink _sink = new();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Toolkit.Middleware;
 
+[Collection(nameof(AsgiBridge.Tests.Infrastructure.WebApplicationFactoryGroup))]
 public sealed class SseDemoExampleTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
