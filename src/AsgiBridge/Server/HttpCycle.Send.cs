@@ -207,35 +207,20 @@ internal sealed partial class HttpCycle
             return Complete();
         }
 
-        if (_multiplexed)
-        {
-            // HTTP/2 and HTTP/3: completing flushes what was written, so the last bytes travel in the frame that ends
-            // the stream (one flush).
-            try
-            {
-                _writer.Write(body.Span);
-            }
-            catch (Exception ex) when (ex is not AsgiClientDisconnectedException && !IsTransportFailure(ex))
-            {
-                // The server refused the bytes (e.g. more than the declared Content-Length): the response is not complete.
-                _response.ReopenBody();
-                throw;
-            }
-            catch (Exception ex) when (IsTransportFailure(ex))
-            {
-                SignalResponseComplete();
-                throw ClientDisconnected(ex);
-            }
-
-            return Complete();
-        }
-
-        // HTTP/1.x: write and flush the last bytes first, then complete. A write before the response started takes
-        // Kestrel's first-write path (headers and data in one flush, no staging copy of the body), and once the headers
-        // are out with a Content-Length, completing would not flush bytes that were written but not flushed.
         ValueTask flush;
         try
         {
+            if (_multiplexed)
+            {
+                // HTTP/2 and HTTP/3: completing flushes what was written, so the last bytes travel in the frame that
+                // ends the stream (one flush).
+                WriteUnflushed(body);
+                return Complete();
+            }
+
+            // HTTP/1.x: write and flush first. A write before the response started takes Kestrel's first-write path
+            // (headers and data in one flush, no staging copy of the body), and once the headers are out with a
+            // Content-Length, completing would not flush bytes that were written but not flushed.
             flush = WriteChunk(body);
             if (flush.IsCompletedSuccessfully)
             {
@@ -251,6 +236,18 @@ internal sealed partial class HttpCycle
         }
 
         return CompleteAfter(flush);
+    }
+
+    private void WriteUnflushed(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            _writer.Write(body.Span);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            throw ClientDisconnected(ex);
+        }
     }
 
     private async ValueTask CompleteAfter(ValueTask flush)
