@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AsgiBridge;
+using AsgiBridge.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace ChatDemo;

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using AsgiBridge;
+using AsgiBridge.Messages;
 
 namespace ChatDemo;
 

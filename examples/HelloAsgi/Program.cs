@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using AsgiBridge;
+using AsgiBridge.Messages;
 
 // HelloAsgi: the smallest AsgiBridge application. An ASGI app written the way a Python one is:
 // it looks at scope.Path, reads the body through receive(), and answers through send().
@@ -132,7 +133,7 @@ public static class HelloApp
         return stream.ToArray();
     }
 
-    private static void WriteEndpoint(Utf8JsonWriter json, string name, AsgiEndpoint? endpoint)
+    private static void WriteEndpoint(Utf8JsonWriter json, string name, AsgiAddress? endpoint)
     {
         if (endpoint is null)
         {

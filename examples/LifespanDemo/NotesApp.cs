@@ -1,5 +1,6 @@
 using System.Text;
 using AsgiBridge;
+using AsgiBridge.Messages;
 
 /// <summary>
 /// The example ASGI application. On the lifespan scope it opens a <see cref="NoteStore"/> at startup and closes it at

@@ -1,4 +1,5 @@
 using AsgiBridge;
+using AsgiBridge.Lifespan;
 
 // LifespanDemo: an ASGI application that owns a resource for its whole life. Lifespan startup opens a file-backed
 // note store and puts it into scope.State; every request reaches it through its copy of that state; lifespan

@@ -1,10 +1,6 @@
 using System.Security.Claims;
 using System.Text.Json;
-using AsgiBridge.Endpoints;
-using AsgiBridge.Middleware;
-using AsgiBridge.Requests;
-using AsgiBridge.Responses;
-using AsgiBridge.Routing;
+using AsgiBridge.Toolkit;
 
 namespace MiddlewareDemo;
 

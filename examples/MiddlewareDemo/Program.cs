@@ -1,11 +1,11 @@
 using AsgiBridge.Composition;
-using AsgiBridge.Middleware;
+using AsgiBridge.Toolkit;
 
 namespace MiddlewareDemo;
 
 /// <summary>
 /// The middleware demo: server errors, request logging, bearer authentication (HS256 JWTs) on <c>/api</c> and
-/// background tasks, around an <see cref="AsgiBridge.Routing.AsgiRouter"/> with a signup endpoint that sends its welcome
+/// background tasks, around an <see cref="AsgiBridge.Toolkit.AsgiRouter"/> with a signup endpoint that sends its welcome
 /// email after the response.
 /// </summary>
 public partial class Program

@@ -1,9 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using AsgiBridge.Requests;
-using AsgiBridge.Responses;
-using AsgiBridge.Routing;
+using AsgiBridge.Toolkit;
 
 namespace SseDemo;
 

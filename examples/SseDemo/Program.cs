@@ -1,4 +1,5 @@
 using AsgiBridge.Composition;
+using AsgiBridge.Toolkit;
 
 namespace SseDemo;
 

@@ -1,4 +1,5 @@
 using System.Net;
+using AsgiBridge.Lifespan;
 using AsgiBridge.Testing.Lifespan;
 
 namespace AsgiBridge.Testing;

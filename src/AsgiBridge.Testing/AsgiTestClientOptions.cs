@@ -1,3 +1,6 @@
+using AsgiBridge.Hosting;
+using AsgiBridge.Lifespan;
+
 namespace AsgiBridge.Testing;
 
 /// <summary>
@@ -19,7 +22,7 @@ public sealed class AsgiTestClientOptions
     public string RootPath { get; set; } = string.Empty;
 
     /// <summary>The scope's <c>client</c> key (default <c>["testclient", 50000]</c>); <see langword="null"/> for none.</summary>
-    public AsgiEndpoint? Client { get; set; } = new("testclient", 50000);
+    public AsgiAddress? Client { get; set; } = new("testclient", 50000);
 
     /// <summary>
     /// Simulates HTTP/2 (default <see langword="false"/>: HTTP/1.1): <c>http_version</c> is <c>"2"</c> and the

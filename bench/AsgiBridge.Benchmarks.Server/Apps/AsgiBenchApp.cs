@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Benchmarks.Apps;
 
 /// <summary>

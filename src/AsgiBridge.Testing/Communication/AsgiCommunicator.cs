@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing;
 

@@ -1,4 +1,5 @@
 using System.Text;
+using AsgiBridge.Server;
 
 namespace AsgiBridge.Testing.Http;
 

@@ -1,3 +1,6 @@
+using AsgiBridge.Messages;
+using AsgiBridge.Server;
+
 namespace AsgiBridge.Testing.Http;
 
 /// <summary>The <c>send</c> half: validated by the shared state machine, then turned into the test's response.</summary>

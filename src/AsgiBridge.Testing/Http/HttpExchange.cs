@@ -1,4 +1,6 @@
 using System.Net;
+using AsgiBridge.Messages;
+using AsgiBridge.Server;
 
 namespace AsgiBridge.Testing.Http;
 

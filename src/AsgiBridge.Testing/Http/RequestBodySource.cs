@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.Http;
 

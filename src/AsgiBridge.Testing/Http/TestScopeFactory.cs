@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using System.Net.Http.Headers;
 using System.Text;
+using AsgiBridge.Server;
 
 namespace AsgiBridge.Testing.Http;
 
@@ -111,7 +112,7 @@ internal static class TestScopeFactory
         var query = uri.Query;
         scope.QueryString = query.Length <= 1 ? ReadOnlyMemory<byte>.Empty : Encoding.Latin1.GetBytes(query[1..]);
         scope.Client = options.Client;
-        scope.Server = new AsgiEndpoint(uri.Host, uri.Port);
+        scope.Server = new AsgiAddress(uri.Host, uri.Port);
         if (state is not null)
         {
             scope.SetStateSource(state);

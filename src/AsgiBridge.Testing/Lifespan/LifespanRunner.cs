@@ -1,4 +1,5 @@
 using AsgiBridge.Lifespan;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.Lifespan;
 

@@ -1,6 +1,7 @@
 using System.Runtime.ExceptionServices;
 using System.Text;
 using System.Text.Json;
+using AsgiBridge.Messages;
 using AsgiBridge.Testing.WebSockets;
 
 namespace AsgiBridge.Testing;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.WebSockets;
 

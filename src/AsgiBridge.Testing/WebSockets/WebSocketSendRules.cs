@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Testing.WebSockets;
 
 /// <summary>
@@ -7,7 +9,7 @@ namespace AsgiBridge.Testing.WebSockets;
 /// </summary>
 /// <remarks>
 /// The WebSocket bridge is being written in parallel (branch <c>ws</c>). Once it lands, these rules should move next to
-/// <see cref="HttpResponseStateMachine"/> in <c>src/AsgiBridge</c> and be shared with it, as the HTTP rules are.
+/// <see cref="AsgiBridge.Server.HttpResponseStateMachine"/> in <c>src/AsgiBridge</c> and be shared with it, as the HTTP rules are.
 /// </remarks>
 internal static class WebSocketSendRules
 {

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Conversion;
 
 /// <summary>
 /// Wraps an application written entirely in the dictionary style of Python ASGI (<c>app(scope, receive, send)</c>

@@ -1,4 +1,6 @@
-namespace AsgiBridge;
+using AsgiBridge.Messages;
+
+namespace AsgiBridge.Conversion;
 
 /// <summary>
 /// Lets code ported line by line from a Python ASGI application send and receive messages as dictionaries:

@@ -1,7 +1,8 @@
 using System.Collections.ObjectModel;
 using AsgiBridge.Conversion;
+using AsgiBridge.Messages;
 
-namespace AsgiBridge;
+namespace AsgiBridge.Conversion;
 
 /// <summary>
 /// Converts ASGI messages between the typed classes and the dictionary form of the specification (string keys;

@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Collections.ObjectModel;
 using AsgiBridge.Conversion;
 
-namespace AsgiBridge;
+namespace AsgiBridge.Conversion;
 
 /// <summary>
 /// Converts connection scopes between the typed classes (<see cref="HttpScope"/>, <see cref="WebSocketScope"/>,

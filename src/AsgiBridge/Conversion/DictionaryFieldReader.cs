@@ -210,7 +210,7 @@ internal readonly struct DictionaryFieldReader
     /// <param name="field">The field.</param>
     /// <param name="portMayBeNone">Whether the port may be None (a unix socket <c>server</c>).</param>
     /// <returns>The endpoint or <see langword="null"/>.</returns>
-    public AsgiEndpoint? Endpoint(string field, bool portMayBeNone)
+    public AsgiAddress? Endpoint(string field, bool portMayBeNone)
     {
         if (!_fields.TryGetValue(field, out var value) || value is null)
         {
@@ -225,11 +225,11 @@ internal readonly struct DictionaryFieldReader
         var host = pair[0] as string ?? throw Error(field, $"the host must be str, got {DictionaryValueReader.Describe(pair[0])}.");
         if (pair[1] is null && portMayBeNone)
         {
-            return new AsgiEndpoint(host, null);
+            return new AsgiAddress(host, null);
         }
 
         return DictionaryValueReader.TryGetInt32(pair[1], out var port, out var problem)
-            ? new AsgiEndpoint(host, port)
+            ? new AsgiAddress(host, port)
             : throw Error(field, $"the port: {problem}");
     }
 

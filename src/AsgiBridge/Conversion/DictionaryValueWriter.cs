@@ -92,7 +92,7 @@ internal static class DictionaryValueWriter
     /// <summary>Writes an endpoint as <c>[host, port]</c> (port None for a unix socket).</summary>
     /// <param name="endpoint">The endpoint.</param>
     /// <returns>The list.</returns>
-    public static List<object?> Endpoint(AsgiEndpoint endpoint) => new(2) { endpoint.Host, endpoint.Port };
+    public static List<object?> Endpoint(AsgiAddress endpoint) => new(2) { endpoint.Host, endpoint.Port };
 
     /// <summary>Writes the <c>asgi</c> scope key.</summary>
     /// <param name="version">The versions.</param>

@@ -1,4 +1,6 @@
-namespace AsgiBridge;
+using AsgiBridge.Lifespan;
+
+namespace AsgiBridge.Hosting;
 
 /// <summary>Options of the ASGI bridge, registered with <c>services.AddAsgi(options =&gt; …)</c>.</summary>
 public sealed class AsgiOptions

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Messages;
 using AsgiBridge.Server;
 using Microsoft.AspNetCore.Http;
 

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Lifespan;
 
 /// <summary>
 /// Thrown from host start when an ASGI application's lifespan startup does not succeed: the application sent

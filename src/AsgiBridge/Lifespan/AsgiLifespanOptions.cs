@@ -1,6 +1,6 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Lifespan;
 
-/// <summary>Lifespan settings of the ASGI bridge, reached through <see cref="AsgiOptions.Lifespan"/>.</summary>
+/// <summary>Lifespan settings of the ASGI bridge, reached through <see cref="Hosting.AsgiOptions.Lifespan"/>.</summary>
 public sealed class AsgiLifespanOptions
 {
     /// <summary>Whether the lifespan protocol runs (default <see cref="LifespanMode.Auto"/>).</summary>

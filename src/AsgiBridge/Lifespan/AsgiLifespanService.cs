@@ -1,4 +1,5 @@
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

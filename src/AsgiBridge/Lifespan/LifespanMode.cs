@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Lifespan;
 
 /// <summary>Whether and how the bridge runs the ASGI lifespan protocol for each registered application.</summary>
 public enum LifespanMode

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The base of every ASGI event. Each event of the specification is a sealed subclass, so applications can

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>type</c> strings of every ASGI event, grouped by specification section.</summary>
 public static class AsgiMessageTypes

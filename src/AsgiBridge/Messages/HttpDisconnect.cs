@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>http.disconnect</c> event: the response has been sent or the client went away. Carries no payload: use <see cref="Instance"/>.</summary>
 public sealed class HttpDisconnect : AsgiMessage

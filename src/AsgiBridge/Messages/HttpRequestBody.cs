@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The <c>http.request</c> event: a chunk of the request body. <see cref="MoreBody"/> is <see langword="true"/>

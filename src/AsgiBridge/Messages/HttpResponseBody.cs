@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The <c>http.response.body</c> event: a chunk of the response body. The bridge has copied and flushed the bytes

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>http.response.debug</c> event (debug extension): information for test clients; servers do not implement it.</summary>
 public sealed class HttpResponseDebug : AsgiMessage

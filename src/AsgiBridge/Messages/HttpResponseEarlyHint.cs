@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>http.response.early_hint</c> event (early hints extension): <c>Link</c> values for a 103 response.</summary>
 public sealed class HttpResponseEarlyHint : AsgiMessage

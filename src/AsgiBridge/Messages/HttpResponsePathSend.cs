@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The <c>http.response.pathsend</c> event (pathsend extension): send a whole file as the complete body. It cannot be

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>http.response.push</c> event (server push extension). Kestrel has no server push, so the bridge does not advertise it.</summary>
 public sealed class HttpResponsePush : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The <c>http.response.start</c> event: status and headers. The bridge holds it until the first body event,

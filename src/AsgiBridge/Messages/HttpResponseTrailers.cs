@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>http.response.trailers</c> event (trailers extension): trailing headers after the last body chunk.</summary>
 public sealed class HttpResponseTrailers : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>lifespan.shutdown</c> event: the server has stopped serving and is about to exit. Carries no payload: use <see cref="Instance"/>.</summary>
 public sealed class LifespanShutdown : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>lifespan.shutdown.complete</c> event: the application has cleaned up. Carries no payload: use <see cref="Instance"/>.</summary>
 public sealed class LifespanShutdownComplete : AsgiMessage

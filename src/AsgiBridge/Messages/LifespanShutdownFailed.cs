@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>lifespan.shutdown.failed</c> event: the application's shutdown failed; <see cref="Message"/> says why.</summary>
 public sealed class LifespanShutdownFailed : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>lifespan.startup</c> event: the server is about to accept connections. Carries no payload: use <see cref="Instance"/>.</summary>
 public sealed class LifespanStartup : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>lifespan.startup.complete</c> event: the application is ready to serve. Carries no payload: use <see cref="Instance"/>.</summary>
 public sealed class LifespanStartupComplete : AsgiMessage

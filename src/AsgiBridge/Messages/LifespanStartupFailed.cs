@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>lifespan.startup.failed</c> event: the application's startup failed; <see cref="Message"/> says why.</summary>
 public sealed class LifespanStartupFailed : AsgiMessage

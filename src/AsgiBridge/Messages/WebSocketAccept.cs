@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.accept</c> event: completes the handshake.</summary>
 public sealed class WebSocketAccept : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.close</c> event: before accept it denies the connection (HTTP 403); after, it closes it.</summary>
 public sealed class WebSocketClose : AsgiMessage

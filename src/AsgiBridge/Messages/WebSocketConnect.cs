@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.connect</c> event: the client asks to open a WebSocket; answer with accept, close or a denial response. Carries no payload: use <see cref="Instance"/>.</summary>
 public sealed class WebSocketConnect : AsgiMessage

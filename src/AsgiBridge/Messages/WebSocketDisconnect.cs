@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.disconnect</c> event: the connection closed (1005 when the close frame had no code, 1006 when it dropped).</summary>
 public sealed class WebSocketDisconnect : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.http.response.body</c> event (denial response extension): a chunk of the denial response body.</summary>
 public sealed class WebSocketHttpResponseBody : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.http.response.start</c> event (denial response extension): rejects the handshake with an HTTP response.</summary>
 public sealed class WebSocketHttpResponseStart : AsgiMessage

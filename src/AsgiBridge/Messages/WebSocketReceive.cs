@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>The <c>websocket.receive</c> event: one complete message; exactly one of <see cref="Bytes"/> and <see cref="Text"/> is set.</summary>
 public sealed class WebSocketReceive : AsgiMessage

@@ -1,4 +1,4 @@
-namespace AsgiBridge;
+namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The <c>websocket.send</c> event: one message to the client. Exactly one of <see cref="Bytes"/> and <see cref="Text"/>

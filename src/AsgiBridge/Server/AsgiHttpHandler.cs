@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using AsgiBridge.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

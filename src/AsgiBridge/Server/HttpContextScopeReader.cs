@@ -171,19 +171,19 @@ internal static class HttpContextScopeReader
         return index == list.Length ? list : list[..index];
     }
 
-    public static AsgiEndpoint? Client(HttpContext context)
+    public static AsgiAddress? Client(HttpContext context)
     {
         var connection = context.Connection;
         return ToEndpoint(connection.RemoteIpAddress, connection.RemotePort);
     }
 
-    public static AsgiEndpoint? Server(HttpContext context)
+    public static AsgiAddress? Server(HttpContext context)
     {
         var connection = context.Connection;
         return ToEndpoint(connection.LocalIpAddress, connection.LocalPort);
     }
 
-    private static AsgiEndpoint? ToEndpoint(IPAddress? address, int port)
+    private static AsgiAddress? ToEndpoint(IPAddress? address, int port)
     {
         if (address is null)
         {
@@ -195,6 +195,6 @@ internal static class HttpContextScopeReader
             address = address.MapToIPv4();
         }
 
-        return new AsgiEndpoint(address.ToString(), port);
+        return new AsgiAddress(address.ToString(), port);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.Server;

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 

@@ -1,5 +1,7 @@
 using System.IO.Pipelines;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;

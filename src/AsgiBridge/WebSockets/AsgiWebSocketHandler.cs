@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
 using AsgiBridge.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

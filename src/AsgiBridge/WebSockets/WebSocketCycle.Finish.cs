@@ -10,7 +10,7 @@ namespace AsgiBridge.WebSockets;
 /// After accept: an exception closes with 1011; a plain return closes with 1000 — the application ending is a
 /// normal end of the session (ASGI: "if the application dies the socket should be closed"), and keeping 1011 for
 /// failures lets clients tell a crash from a finished conversation. A client's close is echoed; the bridge then
-/// waits up to <see cref="AsgiOptions.WebSocketCloseTimeout"/> for the closing handshake and aborts after that.
+/// waits up to <see cref="Hosting.AsgiOptions.WebSocketCloseTimeout"/> for the closing handshake and aborts after that.
 /// </summary>
 internal sealed partial class WebSocketCycle
 {

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.WebSockets;
 

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
 using System.Text;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.WebSockets;

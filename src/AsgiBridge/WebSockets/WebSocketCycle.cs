@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net.WebSockets;
 using System.Text;
+using AsgiBridge.Hosting;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Testing.Tests.Communication;
 
 public sealed class AsgiCommunicatorTests

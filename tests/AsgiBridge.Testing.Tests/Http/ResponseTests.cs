@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.Tests.Http;
 

@@ -26,8 +26,8 @@ public sealed class ScopeTests
         Assert.Equal("/items", Encoding.Latin1.GetString(scope.RawPath!.Value.Span));
         Assert.True(scope.QueryString.IsEmpty);
         Assert.Equal(string.Empty, scope.RootPath);
-        Assert.Equal(new AsgiEndpoint("testserver", 80), scope.Server);
-        Assert.Equal(new AsgiEndpoint("testclient", 50000), scope.Client);
+        Assert.Equal(new AsgiAddress("testserver", 80), scope.Server);
+        Assert.Equal(new AsgiAddress("testclient", 50000), scope.Client);
         Assert.Equal(new AsgiHeader("host", "testserver"), scope.Headers[0]);
         Assert.Equal([AsgiExtensionNames.PathSend], scope.Extensions!.Keys);
         Assert.Null(scope.State);
@@ -97,7 +97,7 @@ public sealed class ScopeTests
         var scope = await CaptureAsync(c => c.GetAsync("/"), new AsgiTestClientOptions { BaseAddress = new Uri("https://example.org:8443/"), Client = null });
 
         Assert.Equal("https", scope.Scheme);
-        Assert.Equal(new AsgiEndpoint("example.org", 8443), scope.Server);
+        Assert.Equal(new AsgiAddress("example.org", 8443), scope.Server);
         Assert.Equal("example.org:8443", scope.Headers.GetFirst("host"));
         Assert.Null(scope.Client);
     }

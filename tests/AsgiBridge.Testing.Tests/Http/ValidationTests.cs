@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Testing.Tests.Http;
 
 /// <summary>The test client applies the server's send rules (the shared HttpResponseStateMachine) and reports violations.</summary>

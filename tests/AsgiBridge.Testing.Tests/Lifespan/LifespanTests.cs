@@ -1,3 +1,6 @@
+using AsgiBridge.Lifespan;
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Testing.Tests.Lifespan;
 
 public sealed class LifespanTests

@@ -1,4 +1,6 @@
 using System.Net;
+using AsgiBridge.Lifespan;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

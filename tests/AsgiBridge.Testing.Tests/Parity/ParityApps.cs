@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.Tests.Parity;
 

@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Testing.Tests.Parity;
 
 /// <summary>The WebSocket half of the shared suite: one application dispatching on the path.</summary>

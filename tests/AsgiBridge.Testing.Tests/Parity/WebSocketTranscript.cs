@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.WebSockets;
 using System.Text;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.Tests.Parity;
 

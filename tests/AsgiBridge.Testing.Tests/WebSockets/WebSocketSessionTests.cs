@@ -1,4 +1,5 @@
 using System.Text;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Testing.Tests.WebSockets;
 
@@ -56,7 +57,7 @@ public sealed class WebSocketSessionTests
         Assert.Equal("t", scope.Headers.GetFirst("x-token"));
         Assert.Equal("chat.v2, chat.v1", scope.Headers.GetFirst("sec-websocket-protocol"));
         Assert.True(scope.SupportsExtension(AsgiExtensionNames.WebSocketHttpResponse));
-        Assert.Equal(new AsgiEndpoint("testclient", 50000), scope.Client);
+        Assert.Equal(new AsgiAddress("testclient", 50000), scope.Client);
     }
 
     [Fact]

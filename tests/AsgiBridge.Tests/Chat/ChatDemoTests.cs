@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.WebSockets;
 using ChatDemo;
 using Microsoft.AspNetCore.Mvc.Testing;

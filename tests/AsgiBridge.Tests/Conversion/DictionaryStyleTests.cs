@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text;
+using AsgiBridge.Conversion;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

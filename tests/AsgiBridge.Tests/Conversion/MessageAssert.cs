@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Tests.Conversion;
 
 /// <summary>Field-by-field equality of typed messages.</summary>

@@ -1,3 +1,6 @@
+using AsgiBridge.Conversion;
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Tests.Conversion;
 
 public sealed class MessageConversionTests

@@ -1,5 +1,7 @@
 using System.Collections.ObjectModel;
 using System.Dynamic;
+using AsgiBridge.Conversion;
+using AsgiBridge.Messages;
 using static AsgiBridge.Tests.Conversion.MessageSamples;
 
 namespace AsgiBridge.Tests.Conversion;

@@ -1,3 +1,5 @@
+using AsgiBridge.Conversion;
+using AsgiBridge.Messages;
 using static AsgiBridge.Tests.Conversion.MessageSamples;
 
 namespace AsgiBridge.Tests.Conversion;

@@ -1,4 +1,5 @@
 using System.Net;
+using AsgiBridge.Conversion;
 using Microsoft.AspNetCore.Http;
 using static AsgiBridge.Tests.Conversion.MessageSamples;
 
@@ -20,8 +21,8 @@ public sealed class ScopeConversionTests
             QueryString = B("q=1&x=%20"),
             RootPath = "/api",
             Headers = [new("host", "example.org"), new("x-bin", HighBytes), new("cookie", "a=1"), new("cookie", "b=2")],
-            Client = new AsgiEndpoint("10.0.0.1", 51234),
-            Server = new AsgiEndpoint("/run/app.sock", null),
+            Client = new AsgiAddress("10.0.0.1", 51234),
+            Server = new AsgiAddress("/run/app.sock", null),
             State = state,
             Extensions = new Dictionary<string, object?> { ["http.response.trailers"] = new Dictionary<string, object?>() },
         };
@@ -76,8 +77,8 @@ public sealed class ScopeConversionTests
         Assert.Equal("/api", scope.RootPath);
         Assert.Equal([new("host", "example.org"), new("x-bin", HighBytes), new("cookie", "a=1"), new("cookie", "b=2")], scope.Headers);
         Assert.Equal(new byte[] { 0x63, 0x61, 0x66, 0xE9, 0x20, 0x80, 0xFF }, scope.Headers[1].ValueBytes);
-        Assert.Equal(new AsgiEndpoint("10.0.0.1", 51234), scope.Client);
-        Assert.Equal(new AsgiEndpoint("/run/app.sock", null), scope.Server);
+        Assert.Equal(new AsgiAddress("10.0.0.1", 51234), scope.Client);
+        Assert.Equal(new AsgiAddress("/run/app.sock", null), scope.Server);
         Assert.Same(state, scope.State);
         Assert.True(scope.SupportsExtension(AsgiExtensionNames.Trailers));
         Assert.Equal("alice", scope["user"]);
@@ -155,8 +156,8 @@ public sealed class ScopeConversionTests
             QueryString = B("token=%FF"),
             Headers = [new("sec-websocket-protocol", "chat, superchat"), new("x-bin", HighBytes)],
             Subprotocols = ["chat", "superchat"],
-            Client = new AsgiEndpoint("::1", 40000),
-            Server = new AsgiEndpoint("::1", 443),
+            Client = new AsgiAddress("::1", 40000),
+            Server = new AsgiAddress("::1", 443),
             State = new Dictionary<string, object?> { ["rooms"] = new List<object?>() },
             Extensions = new Dictionary<string, object?> { [AsgiExtensionNames.WebSocketHttpResponse] = new Dictionary<string, object?>() },
         };

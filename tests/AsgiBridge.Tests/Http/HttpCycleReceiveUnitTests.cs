@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 

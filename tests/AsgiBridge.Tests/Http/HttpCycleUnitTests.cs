@@ -1,4 +1,6 @@
 using System.Text;
+using AsgiBridge.Hosting;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

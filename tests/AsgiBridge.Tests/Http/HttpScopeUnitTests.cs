@@ -132,8 +132,8 @@ public sealed class HttpScopeUnitTests
         context.Connection.LocalIpAddress = IPAddress.IPv6Loopback;
         context.Connection.LocalPort = 8080;
         var scope = await HttpContextHarness.CaptureScopeAsync(context);
-        Assert.Equal(new AsgiEndpoint("10.1.2.3", 50123), scope.Client);
-        Assert.Equal(new AsgiEndpoint("::1", 8080), scope.Server);
+        Assert.Equal(new AsgiAddress("10.1.2.3", 50123), scope.Client);
+        Assert.Equal(new AsgiAddress("::1", 8080), scope.Server);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

@@ -1,3 +1,4 @@
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

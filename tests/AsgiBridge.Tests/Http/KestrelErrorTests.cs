@@ -1,4 +1,5 @@
 using System.Net;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

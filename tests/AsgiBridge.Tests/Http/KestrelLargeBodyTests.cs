@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 

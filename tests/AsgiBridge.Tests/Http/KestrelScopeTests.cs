@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 
 namespace AsgiBridge.Tests.Http;

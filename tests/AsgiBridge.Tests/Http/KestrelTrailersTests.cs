@@ -1,3 +1,4 @@
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,4 +1,5 @@
 using System.Text;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Tests.Infrastructure;
 

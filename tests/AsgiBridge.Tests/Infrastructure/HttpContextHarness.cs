@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using AsgiBridge.Hosting;
 using AsgiBridge.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

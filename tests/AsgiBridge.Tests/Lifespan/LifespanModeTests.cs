@@ -1,5 +1,7 @@
 using System.Net;
+using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

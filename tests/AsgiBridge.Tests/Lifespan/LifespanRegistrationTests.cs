@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using AsgiBridge.Lifespan;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Lifespan;

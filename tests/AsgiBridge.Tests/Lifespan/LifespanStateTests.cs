@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
+using AsgiBridge.Lifespan;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Lifespan;

@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Tests.WebSockets;
 
 /// <summary>Small ASGI applications shared by the WebSocket tests.</summary>

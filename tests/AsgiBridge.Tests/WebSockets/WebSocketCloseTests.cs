@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using AsgiBridge.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.WebSockets;

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
+using AsgiBridge.Hosting;
+using AsgiBridge.Messages;
 using AsgiBridge.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -2,6 +2,7 @@ using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Tests.WebSockets;
 

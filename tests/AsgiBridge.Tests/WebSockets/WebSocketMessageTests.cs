@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Tests.WebSockets;
 

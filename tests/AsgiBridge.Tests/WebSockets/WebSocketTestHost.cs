@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using AsgiBridge.Hosting;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using AsgiBridge.Composition;
+using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
-using AsgiBridge.Endpoints;
-using AsgiBridge.Routing;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Toolkit.Requests;
+using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Tests.Toolkit.Endpoints;
 

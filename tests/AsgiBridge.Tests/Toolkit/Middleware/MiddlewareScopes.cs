@@ -1,3 +1,5 @@
+using AsgiBridge.Messages;
+
 namespace AsgiBridge.Tests.Toolkit.Middleware;
 
 /// <summary>Scopes built by hand for middleware tests.</summary>

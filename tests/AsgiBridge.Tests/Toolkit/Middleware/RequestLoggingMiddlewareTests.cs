@@ -1,6 +1,7 @@
 using AsgiBridge.Composition;
-using AsgiBridge.Middleware;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
+using AsgiBridge.Toolkit;
 using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Toolkit.Middleware;

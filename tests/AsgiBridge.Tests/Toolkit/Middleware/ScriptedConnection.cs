@@ -1,5 +1,6 @@
 using System.Text;
 using System.Threading.Channels;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge.Tests.Toolkit.Middleware;
 

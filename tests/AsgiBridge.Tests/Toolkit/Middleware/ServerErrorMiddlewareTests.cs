@@ -1,8 +1,9 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using AsgiBridge.Composition;
-using AsgiBridge.Middleware;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using AsgiBridge.Responses;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Tests.Toolkit.Middleware;
 

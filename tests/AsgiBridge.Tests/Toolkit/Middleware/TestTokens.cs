@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Text;
-using AsgiBridge.Middleware;
+using AsgiBridge.Toolkit;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 

@@ -1,6 +1,7 @@
 using System.Net.Http.Headers;
 using System.Text;
-using AsgiBridge.Requests;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Tests.Toolkit.Requests;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
-using AsgiBridge.Requests;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 using Xunit.Abstractions;
 

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using AsgiBridge.Requests;
-using AsgiBridge.Routing;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Tests.Toolkit.Requests;
 
@@ -44,7 +44,7 @@ public sealed class RequestTests
     public void Url_without_host_header_uses_the_server_address()
     {
         var scope = Asgi.Http("/p");
-        scope.Server = new AsgiEndpoint("10.1.2.3", 8080);
+        scope.Server = new AsgiAddress("10.1.2.3", 8080);
         var (request, _) = Create(scope);
 
         Assert.Equal("http://10.1.2.3:8080/p", request.Url.ToString());
@@ -54,7 +54,7 @@ public sealed class RequestTests
     public void Url_with_an_ipv6_server_address_and_no_host_header()
     {
         var scope = Asgi.Http("/p");
-        scope.Server = new AsgiEndpoint("::1", 5000);
+        scope.Server = new AsgiAddress("::1", 5000);
         var (request, _) = Create(scope);
 
         Assert.Equal("http://[::1]:5000/p", request.Url.ToString());
@@ -109,11 +109,11 @@ public sealed class RequestTests
     public void Client_and_path_params()
     {
         var scope = Asgi.Http("/");
-        scope.Client = new AsgiEndpoint("192.0.2.7", 51000);
+        scope.Client = new AsgiAddress("192.0.2.7", 51000);
         scope.PathParams = new Dictionary<string, object?> { ["id"] = 3 };
         var (request, _) = Create(scope);
 
-        Assert.Equal(new AsgiEndpoint("192.0.2.7", 51000), request.Client);
+        Assert.Equal(new AsgiAddress("192.0.2.7", 51000), request.Client);
         Assert.Equal(3, request.PathParams["id"]);
     }
 
@@ -124,7 +124,7 @@ public sealed class RequestTests
         var router = new AsgiRouter().MapGet("/orders/{id:int}", async request =>
         {
             id = request.PathParams["id"];
-            return await Task.FromResult<AsgiBridge.Responses.AsgiResponse>(new AsgiBridge.Responses.TextResponse("ok"));
+            return await Task.FromResult<AsgiBridge.Toolkit.AsgiResponse>(new AsgiBridge.Toolkit.TextResponse("ok"));
         });
 
         await Asgi.RunHttpAsync(router, Asgi.Http("/orders/77"));
@@ -271,7 +271,7 @@ public sealed class RequestTests
     {
         string? upstreamBody = null;
         var router = new AsgiRouter().MapPost("/orders/{id:int}", async request =>
-            new AsgiBridge.Responses.TextResponse($"{request.PathParams["id"]}:{await request.ReadTextAsync()}"));
+            new AsgiBridge.Toolkit.TextResponse($"{request.PathParams["id"]}:{await request.ReadTextAsync()}"));
         var app = new AsgiBridge.Composition.AsgiPipelineBuilder()
             .Use(next => async (scope, receive, send) =>
             {

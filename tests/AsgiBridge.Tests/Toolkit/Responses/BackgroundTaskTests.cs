@@ -1,4 +1,5 @@
-using AsgiBridge.Responses;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Toolkit.Responses;

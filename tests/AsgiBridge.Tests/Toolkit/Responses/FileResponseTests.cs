@@ -1,5 +1,6 @@
 using System.Text;
-using AsgiBridge.Responses;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Net.Http.Headers;
 

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
-using AsgiBridge.Responses;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Toolkit.Responses;

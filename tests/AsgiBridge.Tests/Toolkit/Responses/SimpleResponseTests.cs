@@ -1,7 +1,7 @@
 using System.Text;
-using AsgiBridge.Requests;
-using AsgiBridge.Responses;
+using AsgiBridge.Messages;
 using AsgiBridge.Tests.Toolkit.Requests;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.Tests.Toolkit.Responses;
@@ -159,7 +159,7 @@ public sealed class SimpleResponseTests
     [Fact]
     public async Task Endpoint_returning_a_response_through_FromRequest()
     {
-        var app = AsgiBridge.Endpoints.AsgiHandlers.FromRequest(async request =>
+        var app = AsgiBridge.Toolkit.AsgiHandlers.FromRequest(async request =>
             new TextResponse(request.Method + " " + await request.ReadTextAsync()));
 
         var response = await Asgi.RunHttpAsync(app, Asgi.Http("/", "PUT"), new HttpRequestBody(Encoding.UTF8.GetBytes("payload")));

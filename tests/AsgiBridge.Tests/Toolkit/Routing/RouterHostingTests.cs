@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
-using AsgiBridge.Routing;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Toolkit.Routing;

@@ -1,4 +1,5 @@
-using AsgiBridge.Routing;
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Tests.Toolkit.Routing;
 

@@ -1,4 +1,4 @@
-using AsgiBridge.Routing;
+using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Tests.Toolkit.Routing;
 

@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Logging;
+
+namespace AsgiBridge.Toolkit;
+
+/// <summary>
+/// The log messages of the built-in ASGI middleware (event ids 60–79): request logging 60–64 and 73, bearer authentication
+/// 65–66, background tasks 67–70, server errors 71–72.
+/// </summary>
+internal static partial class ToolkitLog
+{
+    [LoggerMessage(60, LogLevel.Information, "HTTP {Method} {Path} responded {StatusCode} in {ElapsedMilliseconds:0.0} ms", EventName = "HttpRequestCompleted")]
+    public static partial void HttpRequestCompleted(ILogger logger, string method, string path, int statusCode, double elapsedMilliseconds);
+
+    [LoggerMessage(61, LogLevel.Warning, "HTTP {Method} {Path} failed with {ExceptionType} after {ElapsedMilliseconds:0.0} ms; response status {StatusCode} (0: not started)", EventName = "HttpRequestFailed")]
+    public static partial void HttpRequestFailed(ILogger logger, string method, string path, string exceptionType, double elapsedMilliseconds, int statusCode);
+
+    [LoggerMessage(62, LogLevel.Information, "WebSocket {Path} accepted (subprotocol {Subprotocol})", EventName = "WebSocketAccepted")]
+    public static partial void WebSocketAccepted(ILogger logger, string path, string? subprotocol);
+
+    [LoggerMessage(63, LogLevel.Information, "WebSocket {Path} closed with code {CloseCode} by the {ClosedBy} after {ElapsedMilliseconds:0.0} ms", EventName = "WebSocketClosed")]
+    public static partial void WebSocketClosed(ILogger logger, string path, int closeCode, string closedBy, double elapsedMilliseconds);
+
+    [LoggerMessage(64, LogLevel.Information, "WebSocket {Path} rejected before accept (close code {CloseCode}, denial status {StatusCode})", EventName = "WebSocketRejected")]
+    public static partial void WebSocketRejected(ILogger logger, string path, int closeCode, int statusCode);
+
+    [LoggerMessage(73, LogLevel.Warning, "WebSocket {Path} failed with {ExceptionType} after {ElapsedMilliseconds:0.0} ms (accepted: {Accepted})", EventName = "WebSocketFailed")]
+    public static partial void WebSocketFailed(ILogger logger, string path, string exceptionType, double elapsedMilliseconds, bool accepted);
+
+    [LoggerMessage(65, LogLevel.Debug, "Bearer authentication refused {ScopeType} {Path}: {Reason}", EventName = "BearerAuthenticationRefused")]
+    public static partial void BearerAuthenticationRefused(ILogger logger, string scopeType, string path, string reason);
+
+    [LoggerMessage(66, LogLevel.Debug, "Bearer token for {Path} did not validate.", EventName = "BearerTokenInvalid")]
+    public static partial void BearerTokenInvalid(ILogger logger, string path, Exception? exception);
+
+    [LoggerMessage(67, LogLevel.Error, "A background task failed.", EventName = "BackgroundTaskFailed")]
+    public static partial void BackgroundTaskFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(68, LogLevel.Warning, "{Count} background task(s) still running after the shutdown timeout of {Timeout}; cancelling them.", EventName = "BackgroundTasksShutdownTimeout")]
+    public static partial void BackgroundTasksShutdownTimeout(ILogger logger, int count, TimeSpan timeout);
+
+    [LoggerMessage(69, LogLevel.Warning, "Dropping {Count} background task(s) scheduled by {Path}: the application failed.", EventName = "BackgroundTasksDropped")]
+    public static partial void BackgroundTasksDropped(ILogger logger, int count, string path);
+
+    [LoggerMessage(70, LogLevel.Debug, "A background task stopped on cancellation at shutdown.", EventName = "BackgroundTaskCancelled")]
+    public static partial void BackgroundTaskCancelled(ILogger logger);
+
+    [LoggerMessage(71, LogLevel.Error, "Unhandled exception for {Method} {Path}; sending 500.", EventName = "ServerErrorHandled")]
+    public static partial void ServerErrorHandled(ILogger logger, string method, string path, Exception exception);
+
+    [LoggerMessage(72, LogLevel.Debug, "Unhandled exception for {Method} {Path} after the response started; rethrowing so the server aborts the response.", EventName = "ServerErrorAfterStart")]
+    public static partial void ServerErrorAfterStart(ILogger logger, string method, string path, Exception exception);
+}
