@@ -1,5 +1,6 @@
 using System.Text;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -14,9 +15,10 @@ internal sealed partial class HttpCycle
     public Task FinishAsync(Exception? exception)
     {
         var state = _response.Phase;
-        if (exception is null && state == HttpResponsePhase.Complete)
+        if (exception is null && state == HttpResponsePhase.Complete && _violation is null)
         {
             SignalResponseComplete();
+            _context.Features.Set(AsgiConnectionOutcome.Completed);
             return Task.CompletedTask;
         }
 
@@ -26,22 +28,34 @@ internal sealed partial class HttpCycle
     private async Task FinishSlowAsync(Exception? exception, HttpResponsePhase state)
     {
         var committed = state is HttpResponsePhase.Streaming or HttpResponsePhase.AwaitingTrailers || _context.Response.HasStarted;
+        var outcome = AsgiConnectionOutcome.Completed;
         try
         {
             if (exception is not null && IsDisconnect(exception))
             {
                 AsgiLog.ClientDisconnected(_logger, LogMethod, LogPath);
-                if (committed && state != HttpResponsePhase.Complete)
+                var cut = committed && state != HttpResponsePhase.Complete;
+                if (cut)
                 {
                     Abort();
                 }
 
+                outcome = new AsgiConnectionOutcome(AsgiConnectionEnd.ClientDisconnected, exception, _violation, responseTruncated: cut);
                 return;
             }
 
             if (state == HttpResponsePhase.Complete)
             {
-                AsgiLog.AppExceptionAfterComplete(_logger, LogMethod, LogPath, exception!);
+                if (exception is not null)
+                {
+                    AsgiLog.AppExceptionAfterComplete(_logger, LogMethod, LogPath, exception);
+                    outcome = new AsgiConnectionOutcome(AsgiConnectionEnd.ApplicationError, exception, _violation);
+                }
+                else
+                {
+                    outcome = new AsgiConnectionOutcome(AsgiConnectionEnd.Completed, null, _violation);
+                }
+
                 return;
             }
 
@@ -53,6 +67,7 @@ internal sealed partial class HttpCycle
                     Abort();
                 }
 
+                outcome = new AsgiConnectionOutcome(AsgiConnectionEnd.ClientDisconnected, exception, _violation, responseTruncated: committed);
                 return;
             }
 
@@ -68,17 +83,26 @@ internal sealed partial class HttpCycle
                 }
 
                 Abort();
+                outcome = new AsgiConnectionOutcome(exception is null && _violation is null ? AsgiConnectionEnd.IncompleteResponse : AsgiConnectionEnd.ApplicationError,
+                    exception, _violation, responseTruncated: true);
                 return;
             }
 
             var status = StatusCodes.Status500InternalServerError;
+            var end = AsgiConnectionEnd.ApplicationError;
             if (exception is BadHttpRequestException badRequest)
             {
                 status = badRequest.StatusCode;
+                end = AsgiConnectionEnd.BadRequest;
                 AsgiLog.BadRequestBody(_logger, LogMethod, LogPath, status, badRequest);
             }
             else if (exception is null)
             {
+                if (_violation is null)
+                {
+                    end = AsgiConnectionEnd.IncompleteResponse;
+                }
+
                 AsgiLog.ReturnedWithoutResponse(_logger, LogMethod, LogPath);
             }
             else
@@ -86,11 +110,13 @@ internal sealed partial class HttpCycle
                 AsgiLog.AppExceptionBeforeStart(_logger, LogMethod, LogPath, exception);
             }
 
+            outcome = new AsgiConnectionOutcome(end, exception, _violation, errorStatusCode: status);
             await WriteErrorResponseAsync(status).ConfigureAwait(false);
         }
         finally
         {
             SignalResponseComplete();
+            _context.Features.Set(outcome);
         }
     }
 

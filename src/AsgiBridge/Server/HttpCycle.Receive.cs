@@ -12,8 +12,8 @@ internal sealed partial class HttpCycle
     {
         if (Interlocked.Exchange(ref _receiving, 1) != 0)
         {
-            return ValueTask.FromException<AsgiMessage>(new AsgiProtocolException(
-                "receive() was called while another receive() on the same connection is still running; await each receive before starting the next."));
+            return ValueTask.FromException<AsgiMessage>(Violation(new AsgiProtocolException(
+                "receive() was called while another receive() on the same connection is still running; await each receive before starting the next.")));
         }
 
         if (_requestBodyDone || _disconnected || IsResponseComplete)

@@ -19,7 +19,7 @@ internal sealed partial class HttpCycle
 
         if (!_response.TryEnterSend())
         {
-            return ValueTask.FromException(HttpResponseStateMachine.OverlappingSend(message));
+            return ValueTask.FromException(Violation(HttpResponseStateMachine.OverlappingSend(message)));
         }
 
         ValueTask pending;
@@ -30,7 +30,7 @@ internal sealed partial class HttpCycle
         catch (Exception ex)
         {
             _response.ExitSend();
-            return ValueTask.FromException(ex);
+            return ValueTask.FromException(Violation(ex));
         }
 
         if (pending.IsCompletedSuccessfully)

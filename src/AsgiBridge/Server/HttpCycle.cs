@@ -35,6 +35,7 @@ internal sealed partial class HttpCycle
     private long? _requestContentLength;
 
     private int _receiving;
+    private AsgiProtocolException? _violation;
     private TaskCompletionSource<AsgiMessage>? _disconnectWaiter;
     private CancellationTokenRegistration _abortRegistration;
 
@@ -104,6 +105,20 @@ internal sealed partial class HttpCycle
         _bodyRead = 0;
         _requestContentLength = null;
         _receiving = 0;
+        _violation = null;
+    }
+
+    /// <summary>Remembers the first protocol violation reported to the application, for the connection's outcome.</summary>
+    /// <param name="exception">The exception about to be raised from <c>send</c> or <c>receive</c>.</param>
+    /// <returns><paramref name="exception"/>.</returns>
+    private Exception Violation(Exception exception)
+    {
+        if (exception is AsgiProtocolException violation)
+        {
+            Interlocked.CompareExchange(ref _violation, violation, null);
+        }
+
+        return exception;
     }
 
     private bool ClientGone => _disconnected || _context.RequestAborted.IsCancellationRequested;

@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.WebSockets;
@@ -20,18 +21,51 @@ internal sealed partial class WebSocketCycle
     public async Task FinishAsync(Exception? exception)
     {
         var clientLeft = exception is not null && IsDisconnect(exception);
-        switch (_state)
+        var state = _state;
+        var failed = exception is not null && !clientLeft;
+        var closeCode = (int)WebSocketCloseStatus.NormalClosure;
+        try
+        {
+            switch (state)
+            {
+                case CycleState.Handshake:
+                    clientLeft |= _aborted.IsCancellationRequested;
+                    await FinishUnansweredAsync(exception, clientLeft).ConfigureAwait(false);
+                    break;
+                case CycleState.Denying:
+                case CycleState.Denied:
+                    await FinishDenialAsync(exception, clientLeft).ConfigureAwait(false);
+                    break;
+                default:
+                    closeCode = _appCloseCode ?? Disconnect?.Code ?? (failed && state == CycleState.Accepted ? (int)WebSocketCloseStatus.InternalServerError : closeCode);
+                    await FinishOpenAsync(exception, clientLeft).ConfigureAwait(false);
+                    break;
+            }
+        }
+        finally
+        {
+            _context.Features.Set(Outcome(state, exception, clientLeft, failed, closeCode));
+        }
+    }
+
+    private AsgiConnectionOutcome Outcome(CycleState state, Exception? exception, bool clientLeft, bool failed, int closeCode)
+    {
+        var violation = Volatile.Read(ref _violation);
+        switch (state)
         {
             case CycleState.Handshake:
-                await FinishUnansweredAsync(exception, clientLeft).ConfigureAwait(false);
-                break;
+                return clientLeft
+                    ? new AsgiConnectionOutcome(AsgiConnectionEnd.ClientDisconnected, exception, violation)
+                    : new AsgiConnectionOutcome(exception is null && violation is null ? AsgiConnectionEnd.IncompleteResponse : AsgiConnectionEnd.ApplicationError,
+                        exception, violation, errorStatusCode: StatusCodes.Status500InternalServerError);
             case CycleState.Denying:
             case CycleState.Denied:
-                await FinishDenialAsync(exception, clientLeft).ConfigureAwait(false);
-                break;
+                return new AsgiConnectionOutcome(failed || violation is not null ? AsgiConnectionEnd.ApplicationError : AsgiConnectionEnd.Completed,
+                    exception, violation, responseTruncated: failed && state == CycleState.Denying);
             default:
-                await FinishOpenAsync(exception, clientLeft).ConfigureAwait(false);
-                break;
+                var end = clientLeft ? AsgiConnectionEnd.ClientDisconnected
+                    : failed || violation is not null ? AsgiConnectionEnd.ApplicationError : AsgiConnectionEnd.Completed;
+                return new AsgiConnectionOutcome(end, exception, violation, webSocketCloseCode: closeCode);
         }
     }
 

@@ -25,15 +25,15 @@ internal sealed partial class WebSocketCycle
         switch (_state)
         {
             case CycleState.Handshake:
-                throw new AsgiProtocolException(AsgiMessageTypes.WebSocketConnect, null,
-                    "receive() was called before the application answered websocket.connect; send websocket.accept or websocket.close first.");
+                throw Violation(new AsgiProtocolException(AsgiMessageTypes.WebSocketConnect, null,
+                    "receive() was called before the application answered websocket.connect; send websocket.accept or websocket.close first."));
             case CycleState.Denying or CycleState.Denied:
                 return new ValueTask<AsgiMessage>(SetDisconnect(WebSocketCloseCodes.AbnormalClosure));
         }
 
         if (Interlocked.Exchange(ref _receiving, 1) == 1)
         {
-            throw new AsgiProtocolException("receive() was called while another receive() of the same WebSocket was still pending.");
+            throw Violation(new AsgiProtocolException("receive() was called while another receive() of the same WebSocket was still pending."));
         }
 
         return ReceiveMessageAsync();

@@ -16,12 +16,19 @@ internal sealed partial class WebSocketCycle
         ArgumentNullException.ThrowIfNull(message);
         if (message is WebSocketSend data)
         {
-            ValidateData(data);
+            try
+            {
+                ValidateData(data);
+            }
+            catch (AsgiProtocolException ex)
+            {
+                throw Violation(ex);
+            }
         }
 
         if (Interlocked.Exchange(ref _appSending, 1) == 1)
         {
-            throw new AsgiProtocolException(message.Type, null, "send() was called while another send() of the same WebSocket was still running; await each send before the next.");
+            throw Violation(new AsgiProtocolException(message.Type, null, "send() was called while another send() of the same WebSocket was still running; await each send before the next."));
         }
 
         return SendMessageAsync(message);
@@ -47,6 +54,11 @@ internal sealed partial class WebSocketCycle
                     SendAfterEnd(message);
                     break;
             }
+        }
+        catch (AsgiProtocolException ex)
+        {
+            Violation(ex);
+            throw;
         }
         finally
         {
@@ -286,6 +298,7 @@ internal sealed partial class WebSocketCycle
             if (_socket!.State is WebSocketState.Open or WebSocketState.CloseReceived && Disconnect is null)
             {
                 _state = CycleState.ClosedByApp;
+                _appCloseCode = close.Code;
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, close.Reason, _aborted).ConfigureAwait(false);
             }
         }

@@ -36,6 +36,8 @@ internal sealed partial class WebSocketCycle
     private bool _connectDelivered;
     private int _appSending;
     private int _receiving;
+    private AsgiProtocolException? _violation;
+    private int? _appCloseCode;
 
     /// <summary>Creates the cycle of one WebSocket request.</summary>
     /// <param name="context">The upgrade (or extended CONNECT) request.</param>
@@ -88,6 +90,13 @@ internal sealed partial class WebSocketCycle
     {
         var created = new WebSocketDisconnect(code, reason);
         return Interlocked.CompareExchange(ref _disconnect, created, null) ?? created;
+    }
+
+    /// <summary>Remembers the first protocol violation reported to the application, for the connection's outcome.</summary>
+    private AsgiProtocolException Violation(AsgiProtocolException exception)
+    {
+        Interlocked.CompareExchange(ref _violation, exception, null);
+        return exception;
     }
 
     private static bool IsTransportFailure(Exception exception) =>
