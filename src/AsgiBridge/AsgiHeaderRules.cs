@@ -4,11 +4,52 @@ namespace AsgiBridge;
 
 /// <summary>
 /// The rules every header an application sends must follow (response start, trailers, WebSocket accept and denial):
-/// names are non-empty lower-case HTTP tokens and never pseudo-headers; values hold only bytes (characters up to
-/// U+00FF) and never CR, LF, NUL or another control character but tab, so header injection is impossible.
+/// names are non-empty HTTP tokens and never pseudo-headers; values hold only bytes (characters up to U+00FF) and never
+/// CR, LF, NUL or another control character but tab, so header injection is impossible. The specification wants names in
+/// lower case; like uvicorn and hypercorn, the bridge lower-cases names that are not (<see cref="Normalize"/>) unless told
+/// to be strict, and <see cref="Validate(IReadOnlyList{AsgiHeader}, string)"/> is the strict check.
 /// </summary>
 public static class AsgiHeaderRules
 {
+    /// <summary>
+    /// Checks every header of a list and returns it with lower-case names: the same list when every name already is, a
+    /// lower-cased copy otherwise (or, with <paramref name="rejectUppercase"/>, an error naming the header).
+    /// </summary>
+    /// <param name="headers">The headers.</param>
+    /// <param name="messageType">The ASGI message that carries them, named in errors.</param>
+    /// <param name="rejectUppercase">Whether an upper-case name is an error rather than lower-cased.</param>
+    /// <returns>The headers with lower-case names.</returns>
+    /// <exception cref="AsgiProtocolException">A header breaks a rule.</exception>
+    public static IReadOnlyList<AsgiHeader> Normalize(IReadOnlyList<AsgiHeader> headers, string messageType, bool rejectUppercase = false)
+    {
+        ArgumentNullException.ThrowIfNull(headers);
+        AsgiHeader[]? lowered = null;
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var header = headers[i];
+            if (!rejectUppercase && header.Name is { } name && name.AsSpan().ContainsAnyInRange('A', 'Z'))
+            {
+                header = new AsgiHeader(name.ToLowerInvariant(), header.Value ?? string.Empty);
+                if (lowered is null)
+                {
+                    lowered = new AsgiHeader[headers.Count];
+                    for (var j = 0; j < i; j++)
+                    {
+                        lowered[j] = headers[j];
+                    }
+                }
+            }
+
+            Validate(header, messageType);
+            if (lowered is not null)
+            {
+                lowered[i] = header;
+            }
+        }
+
+        return lowered ?? headers;
+    }
+
     private static readonly SearchValues<char> s_tokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyz");
 

@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.Http;
-
 namespace AsgiBridge;
 
 /// <summary>
-/// The base of every ASGI connection scope. Typed properties cover the keys of the specification; any other
-/// key (what middleware adds, such as <c>scope["user"]</c>) lives in <see cref="Items"/> and is reachable
-/// through the string indexer like a Python dict. Middleware that changes a scope should change a
-/// <see cref="Copy"/> so the change does not leak upstream.
+/// The base of every ASGI connection scope. Typed properties cover the keys of the specification; the string indexer
+/// reads and writes them in the specification's dictionary form (as a Python application sees <c>scope["headers"]</c>:
+/// a list of <c>[name, value]</c> byte pairs), exactly as <see cref="Conversion.AsgiScopeConverter"/> converts them. Any other
+/// key (what middleware adds, such as <c>scope["user"]</c>) lives in <see cref="Items"/>. Middleware that changes a scope
+/// should change a <see cref="Copy"/> so the change does not leak upstream.
 /// </summary>
 public abstract class AsgiScope
 {
@@ -14,8 +13,7 @@ public abstract class AsgiScope
     private IDictionary<string, object?>? _state;
     private IReadOnlyDictionary<string, object?>? _stateSource;
 
-    /// <summary>Creates a scope.</summary>
-    protected AsgiScope()
+    private protected AsgiScope()
     {
     }
 
@@ -26,8 +24,8 @@ public abstract class AsgiScope
     public AsgiVersion Asgi { get; set; } = AsgiVersion.Www;
 
     /// <summary>
-    /// The <c>state</c> key: for http and websocket scopes a shallow copy of the lifespan state namespace,
-    /// for the lifespan scope the namespace itself. <see langword="null"/> when the server does not provide one.
+    /// The <c>state</c> key: for http and websocket scopes a shallow copy of the lifespan state namespace (made on first
+    /// use), for the lifespan scope the namespace itself. <see langword="null"/> when the server does not provide one.
     /// </summary>
     public IDictionary<string, object?>? State
     {
@@ -57,14 +55,10 @@ public abstract class AsgiScope
     public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
 
     /// <summary>
-    /// The ASP.NET Core context this scope was built from, when the bridge built it; <see langword="null"/>
-    /// for the lifespan scope and for scopes built by hand or by a test client.
-    /// </summary>
-    public HttpContext? HttpContext { get; protected internal set; }
-
-    /// <summary>
-    /// Gets or sets a key by its ASGI name. Specification keys map onto the typed properties (setting one with a
-    /// value of the wrong type throws <see cref="AsgiProtocolException"/>); every other key reads and writes <see cref="Items"/>.
+    /// Gets or sets a key by its ASGI name. Specification keys read in dictionary form (bytes as <c>byte[]</c>, headers as
+    /// <c>[name, value]</c> byte pairs, <c>client</c> as <c>[host, port]</c>) and accept that form or the typed property's
+    /// type (a value of another type throws <see cref="AsgiProtocolException"/> naming the key); every other key reads and
+    /// writes <see cref="Items"/>.
     /// </summary>
     /// <param name="key">The ASGI key.</param>
     /// <returns>The value, or <see langword="null"/> when absent.</returns>
@@ -73,9 +67,9 @@ public abstract class AsgiScope
         get
         {
             ArgumentNullException.ThrowIfNull(key);
-            if (TryGetSpecKey(key, out var value))
+            if (Keys.TryGet(key, out var specKey))
             {
-                return value;
+                return specKey.Get(this);
             }
 
             return _items is not null && _items.TryGetValue(key, out var item) ? item : null;
@@ -83,12 +77,19 @@ public abstract class AsgiScope
         set
         {
             ArgumentNullException.ThrowIfNull(key);
-            if (!TrySetSpecKey(key, value))
+            if (Keys.TryGet(key, out var specKey))
+            {
+                specKey.Set(this, value);
+            }
+            else
             {
                 Items[key] = value;
             }
         }
     }
+
+    /// <summary>The specification keys of this scope type.</summary>
+    internal abstract ScopeKeyTable Keys { get; }
 
     /// <summary>Returns whether the key is present, as Python's <c>key in scope</c> would.</summary>
     /// <param name="key">The ASGI key.</param>
@@ -96,9 +97,9 @@ public abstract class AsgiScope
     public bool ContainsKey(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (TryGetSpecKey(key, out var value))
+        if (Keys.TryGet(key, out var specKey))
         {
-            return value is not null;
+            return specKey.IsPresent(this);
         }
 
         return _items is not null && _items.ContainsKey(key);
@@ -122,92 +123,20 @@ public abstract class AsgiScope
             copy._items = new Dictionary<string, object?>(_items, StringComparer.Ordinal);
         }
 
-        copy.OnCopied();
         return copy;
     }
 
     /// <summary>Names of the specification keys that currently have a value, in specification order.</summary>
     /// <returns>The key names.</returns>
-    public abstract IEnumerable<string> SpecKeys();
-
-    /// <summary>Lets a derived scope deep-copy what must not be shared after <see cref="Copy"/>.</summary>
-    protected virtual void OnCopied()
+    public IEnumerable<string> SpecKeys()
     {
-    }
-
-    /// <summary>Reads a specification key.</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="value">Its typed value.</param>
-    /// <returns><see langword="true"/> when <paramref name="key"/> is a specification key of this scope type.</returns>
-    protected virtual bool TryGetSpecKey(string key, out object? value)
-    {
-        switch (key)
+        foreach (var key in Keys.Keys)
         {
-            case "type":
-                value = Type;
-                return true;
-            case "asgi":
-                value = Asgi;
-                return true;
-            case "state":
-                value = State;
-                return true;
-            case "extensions":
-                value = Extensions;
-                return true;
-            default:
-                value = null;
-                return false;
+            if (key.IsPresent(this))
+            {
+                yield return key.Name;
+            }
         }
-    }
-
-    /// <summary>Writes a specification key.</summary>
-    /// <param name="key">The key.</param>
-    /// <param name="value">The typed value.</param>
-    /// <returns><see langword="true"/> when <paramref name="key"/> is a specification key of this scope type.</returns>
-    protected virtual bool TrySetSpecKey(string key, object? value)
-    {
-        switch (key)
-        {
-            case "type":
-                if (!string.Equals(value as string, Type, StringComparison.Ordinal))
-                {
-                    throw new AsgiProtocolException(null, "type", $"The type of a {Type} scope cannot be changed.");
-                }
-
-                return true;
-            case "asgi":
-                Asgi = Cast<AsgiVersion>(key, value) ?? throw new AsgiProtocolException(null, key, "must not be null.");
-                return true;
-            case "state":
-                State = Cast<IDictionary<string, object?>>(key, value);
-                return true;
-            case "extensions":
-                Extensions = Cast<IReadOnlyDictionary<string, object?>>(key, value);
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>Casts a value assigned through the indexer, with a clear error naming the key.</summary>
-    /// <typeparam name="T">The expected type.</typeparam>
-    /// <param name="key">The key being assigned.</param>
-    /// <param name="value">The value.</param>
-    /// <returns>The value as <typeparamref name="T"/>, or default for <see langword="null"/>.</returns>
-    protected static T? Cast<T>(string key, object? value)
-    {
-        if (value is null)
-        {
-            return default;
-        }
-
-        if (value is T typed)
-        {
-            return typed;
-        }
-
-        throw new AsgiProtocolException(null, key, $"expected a value of type {typeof(T).Name}, got {value.GetType().Name}.");
     }
 
     /// <summary>Reads a key of <see cref="Items"/> without creating the dictionary.</summary>

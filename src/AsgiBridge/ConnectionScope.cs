@@ -1,17 +1,20 @@
-using AsgiBridge.Server;
+using AsgiBridge.Messages;
 
 namespace AsgiBridge;
 
 /// <summary>
-/// The keys shared by the <c>http</c> and <c>websocket</c> scopes. When the bridge builds the scope from an
-/// <see cref="Microsoft.AspNetCore.Http.HttpContext"/>, each key is read from the request the first time it is
-/// used and then kept, so keys an application never reads cost nothing; every key can be replaced.
+/// The keys shared by the <c>http</c> and <c>websocket</c> scopes. When the server builds the scope, each key is read
+/// from the request the first time it is used and then kept, so keys an application never reads cost nothing; every key
+/// can be replaced. A key is read from the request only while the connection is open: a scope kept after its connection
+/// ended still answers every key read before, and throws <see cref="ObjectDisposedException"/> for the others.
 /// </summary>
 public abstract class ConnectionScope : AsgiScope
 {
     private const int HttpVersionSet = 1, SchemeSet = 2, PathSet = 4, RawPathSet = 8, QuerySet = 16,
-        RootPathSet = 32, HeadersSet = 64, ClientSet = 128, ServerSet = 256;
+        RootPathSet = 32, HeadersSet = 64, ClientSet = 128, ServerSet = 256, AllSet = 511;
 
+    private AsgiConnection? _connection;
+    private int _generation;
     private int _set;
     private string? _httpVersion;
     private string? _scheme;
@@ -23,26 +26,33 @@ public abstract class ConnectionScope : AsgiScope
     private AsgiAddress? _client;
     private AsgiAddress? _server;
 
-    /// <summary>Creates a scope whose keys are all set by hand (defaults: empty path and headers).</summary>
-    protected ConnectionScope()
+    private protected ConnectionScope(string httpVersion, string scheme)
     {
-        _set = ~0;
+        _set = AllSet;
+        _httpVersion = httpVersion;
+        _scheme = scheme;
         _path = "/";
         _rootPath = string.Empty;
         _headers = Array.Empty<AsgiHeader>();
     }
 
+    private protected ConnectionScope(AsgiConnection connection)
+    {
+        _connection = connection;
+        _generation = connection.Generation;
+    }
+
     /// <summary>The <c>http_version</c> key: <c>"1.0"</c>, <c>"1.1"</c>, <c>"2"</c> or <c>"3"</c>.</summary>
     public string HttpVersion
     {
-        get => Has(HttpVersionSet) ? _httpVersion! : Set(ref _httpVersion, HttpVersionSet, HttpContextScopeReader.HttpVersion(HttpContext!));
+        get => Has(HttpVersionSet) ? _httpVersion! : Set(ref _httpVersion, HttpVersionSet, Source("http_version").ReadHttpVersion());
         set => Set(ref _httpVersion, HttpVersionSet, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>The <c>scheme</c> key: <c>http</c>/<c>https</c> or <c>ws</c>/<c>wss</c>; never empty.</summary>
     public string Scheme
     {
-        get => Has(SchemeSet) ? _scheme! : Set(ref _scheme, SchemeSet, ReadScheme());
+        get => Has(SchemeSet) ? _scheme! : Set(ref _scheme, SchemeSet, Source("scheme").ReadScheme());
         set => Set(ref _scheme, SchemeSet, string.IsNullOrEmpty(value) ? throw new ArgumentException("The scheme must not be empty.", nameof(value)) : value);
     }
 
@@ -52,7 +62,7 @@ public abstract class ConnectionScope : AsgiScope
     /// </summary>
     public string Path
     {
-        get => Has(PathSet) ? _path! : Set(ref _path, PathSet, HttpContextScopeReader.Path(HttpContext!));
+        get => Has(PathSet) ? _path! : Set(ref _path, PathSet, Source("path").ReadPath());
         set => Set(ref _path, PathSet, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
@@ -63,7 +73,7 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(RawPathSet))
             {
-                _rawPath = HttpContextScopeReader.RawPath(HttpContext!);
+                _rawPath = Source("raw_path").ReadRawPath();
                 _set |= RawPathSet;
             }
 
@@ -83,7 +93,7 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(QuerySet))
             {
-                _queryString = HttpContextScopeReader.QueryString(HttpContext!);
+                _queryString = Source("query_string").ReadQueryString();
                 _set |= QuerySet;
             }
 
@@ -99,17 +109,17 @@ public abstract class ConnectionScope : AsgiScope
     /// <summary>The <c>root_path</c> key: the prefix the application is mounted at (WSGI's <c>SCRIPT_NAME</c>), or empty.</summary>
     public string RootPath
     {
-        get => Has(RootPathSet) ? _rootPath! : Set(ref _rootPath, RootPathSet, HttpContext!.Request.PathBase.Value ?? string.Empty);
+        get => Has(RootPathSet) ? _rootPath! : Set(ref _rootPath, RootPathSet, Source("root_path").ReadRootPath());
         set => Set(ref _rootPath, RootPathSet, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
     /// <summary>
-    /// The <c>headers</c> key: name/value pairs with lower-case names, duplicates kept and the order of values of one
-    /// name preserved; HTTP/2 pseudo-headers removed (<c>:authority</c> arrives as <c>host</c>).
+    /// The <c>headers</c> key: name/value pairs whose characters are the header bytes, duplicates kept and the order of
+    /// values of one name preserved; names lower-case; HTTP/2 pseudo-headers removed (<c>:authority</c> arrives as <c>host</c>).
     /// </summary>
     public IReadOnlyList<AsgiHeader> Headers
     {
-        get => Has(HeadersSet) ? _headers! : Set(ref _headers, HeadersSet, HttpContextScopeReader.Headers(HttpContext!));
+        get => Has(HeadersSet) ? _headers! : Set(ref _headers, HeadersSet, Source("headers").ReadHeaders());
         set => Set(ref _headers, HeadersSet, value ?? throw new ArgumentNullException(nameof(value)));
     }
 
@@ -120,7 +130,7 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(ClientSet))
             {
-                _client = HttpContextScopeReader.Client(HttpContext!);
+                _client = Source("client").ReadClient();
                 _set |= ClientSet;
             }
 
@@ -140,7 +150,7 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(ServerSet))
             {
-                _server = HttpContextScopeReader.Server(HttpContext!);
+                _server = Source("server").ReadServer();
                 _set |= ServerSet;
             }
 
@@ -171,87 +181,23 @@ public abstract class ConnectionScope : AsgiScope
 
     private static readonly IReadOnlyDictionary<string, object?> EmptyPathParams = new Dictionary<string, object?>();
 
-    /// <summary>Binds the scope to a request: every key not yet read is read lazily from it.</summary>
-    /// <param name="context">The request.</param>
-    internal void BindTo(Microsoft.AspNetCore.Http.HttpContext context)
-    {
-        HttpContext = context;
-        _set = 0;
-    }
+    /// <summary>The connection this scope reads from, while it is the connection's current scope; otherwise <see langword="null"/>.</summary>
+    internal AsgiConnection? Connection => _connection is { } connection && connection.Generation == _generation ? connection : null;
 
-    /// <summary>The scheme to report when reading from the request.</summary>
-    /// <returns>The scheme.</returns>
-    private protected abstract string ReadScheme();
+    /// <summary>The application's <c>receive</c>, bound to this scope's stamp.</summary>
+    /// <returns>The next event.</returns>
+    internal ValueTask<AsgiMessage> ReceiveFromConnection() => _connection!.ReceiveAsync(_generation);
 
-    /// <inheritdoc />
-    protected override bool TryGetSpecKey(string key, out object? value)
-    {
-        switch (key)
-        {
-            case "http_version": value = HttpVersion; return true;
-            case "scheme": value = Scheme; return true;
-            case "path": value = Path; return true;
-            case "raw_path": value = RawPath; return true;
-            case "query_string": value = QueryString; return true;
-            case "root_path": value = RootPath; return true;
-            case "headers": value = Headers; return true;
-            case "client": value = Client; return true;
-            case "server": value = Server; return true;
-            default: return base.TryGetSpecKey(key, out value);
-        }
-    }
+    /// <summary>The application's <c>send</c>, bound to this scope's stamp.</summary>
+    /// <param name="message">The event.</param>
+    /// <returns>A task that completes when the event was handled.</returns>
+    internal ValueTask SendToConnection(AsgiMessage message) => _connection!.SendAsync(message, _generation);
 
-    /// <inheritdoc />
-    protected override bool TrySetSpecKey(string key, object? value)
-    {
-        switch (key)
-        {
-            case "http_version": HttpVersion = Cast<string>(key, value)!; return true;
-            case "scheme": Scheme = Cast<string>(key, value)!; return true;
-            case "path": Path = Cast<string>(key, value)!; return true;
-            case "raw_path": RawPath = value is null ? default(ReadOnlyMemory<byte>?) : AsBytes(key, value); return true;
-            case "query_string": QueryString = value is null ? ReadOnlyMemory<byte>.Empty : AsBytes(key, value); return true;
-            case "root_path": RootPath = Cast<string>(key, value) ?? string.Empty; return true;
-            case "headers": Headers = Cast<IReadOnlyList<AsgiHeader>>(key, value)!; return true;
-            case "client": Client = Cast<AsgiAddress>(key, value); return true;
-            case "server": Server = Cast<AsgiAddress>(key, value); return true;
-            default: return base.TrySetSpecKey(key, value);
-        }
-    }
-
-    /// <summary>Yields the specification keys shared by http and websocket scopes.</summary>
-    /// <returns>The key names.</returns>
-    protected IEnumerable<string> ConnectionKeys()
-    {
-        yield return "http_version";
-        yield return "scheme";
-        yield return "path";
-        if (RawPath is not null)
-        {
-            yield return "raw_path";
-        }
-
-        yield return "query_string";
-        yield return "root_path";
-        yield return "headers";
-        if (Client is not null)
-        {
-            yield return "client";
-        }
-
-        if (Server is not null)
-        {
-            yield return "server";
-        }
-    }
-
-    private static ReadOnlyMemory<byte> AsBytes(string key, object value) => value switch
-    {
-        byte[] bytes => bytes,
-        ReadOnlyMemory<byte> memory => memory,
-        Memory<byte> memory => memory,
-        _ => throw new AsgiProtocolException(null, key, $"expected bytes, got {value.GetType().Name}."),
-    };
+    /// <summary>The connection to read a key from, while the connection is still this scope's.</summary>
+    /// <param name="key">The key being read, named in the error.</param>
+    /// <returns>The connection.</returns>
+    private protected AsgiConnection Source(string key) => Connection ?? throw new ObjectDisposedException(GetType().Name,
+        $"The connection of this scope has ended and '{key}' was not read while it was open; read the keys you keep during the connection.");
 
     private bool Has(int flag) => (_set & flag) != 0;
 

@@ -14,18 +14,5 @@ public sealed class LifespanScope : AsgiScope
     public override string Type => AsgiScopeTypes.Lifespan;
 
     /// <inheritdoc />
-    public override IEnumerable<string> SpecKeys()
-    {
-        yield return "type";
-        yield return "asgi";
-        if (State is not null)
-        {
-            yield return "state";
-        }
-
-        if (Extensions is not null)
-        {
-            yield return "extensions";
-        }
-    }
+    internal override ScopeKeyTable Keys => ScopeKeys.Lifespan;
 }

@@ -7,17 +7,16 @@ public sealed class WebSocketScope : ConnectionScope
 
     /// <summary>Creates a WebSocket scope to fill by hand (for tests and test clients): <c>ws://.../</c> over HTTP/1.1.</summary>
     public WebSocketScope()
+        : base("1.1", "ws")
     {
         _subprotocols = Array.Empty<string>();
-        HttpVersion = "1.1";
-        Scheme = "ws";
     }
 
-    /// <summary>Creates a scope bound to a WebSocket request; keys are read lazily.</summary>
-    /// <param name="context">The request.</param>
-    internal WebSocketScope(Microsoft.AspNetCore.Http.HttpContext context)
+    /// <summary>Creates a scope whose keys are read lazily from a connection.</summary>
+    /// <param name="connection">The connection.</param>
+    internal WebSocketScope(AsgiConnection connection)
+        : base(connection)
     {
-        BindTo(context);
     }
 
     /// <inheritdoc />
@@ -26,56 +25,10 @@ public sealed class WebSocketScope : ConnectionScope
     /// <summary>The <c>subprotocols</c> key: the subprotocols the client offered, in order.</summary>
     public IReadOnlyList<string> Subprotocols
     {
-        get => _subprotocols ??= [.. HttpContext!.WebSockets.WebSocketRequestedProtocols];
+        get => _subprotocols ??= Source("subprotocols").ReadSubprotocols();
         set => _subprotocols = value ?? throw new ArgumentNullException(nameof(value));
     }
 
     /// <inheritdoc />
-    public override IEnumerable<string> SpecKeys()
-    {
-        yield return "type";
-        yield return "asgi";
-        foreach (var key in ConnectionKeys())
-        {
-            yield return key;
-        }
-
-        yield return "subprotocols";
-        if (State is not null)
-        {
-            yield return "state";
-        }
-
-        if (Extensions is not null)
-        {
-            yield return "extensions";
-        }
-    }
-
-    /// <inheritdoc />
-    private protected override string ReadScheme() => HttpContext!.Request.IsHttps ? "wss" : "ws";
-
-    /// <inheritdoc />
-    protected override bool TryGetSpecKey(string key, out object? value)
-    {
-        if (key == "subprotocols")
-        {
-            value = Subprotocols;
-            return true;
-        }
-
-        return base.TryGetSpecKey(key, out value);
-    }
-
-    /// <inheritdoc />
-    protected override bool TrySetSpecKey(string key, object? value)
-    {
-        if (key == "subprotocols")
-        {
-            Subprotocols = Cast<IReadOnlyList<string>>(key, value) ?? Array.Empty<string>();
-            return true;
-        }
-
-        return base.TrySetSpecKey(key, value);
-    }
+    internal override ScopeKeyTable Keys => ScopeKeys.WebSocket;
 }

@@ -13,9 +13,9 @@ internal sealed partial class HttpExchange
             return ValueTask.FromException(new ArgumentNullException(nameof(message)));
         }
 
-        if (!_response.TryEnterSend())
+        if (Interlocked.Exchange(ref _sending, 1) != 0)
         {
-            return ValueTask.FromException(Violation(HttpResponseStateMachine.OverlappingSend(message)));
+            return ValueTask.FromException(Violation(new AsgiProtocolException(message.Type, null, "send() was called while another send() on the same connection is still running.")));
         }
 
         return SendAsync(message);
@@ -33,7 +33,7 @@ internal sealed partial class HttpExchange
         }
         finally
         {
-            _response.ExitSend();
+            Volatile.Write(ref _sending, 0);
         }
     }
 
@@ -50,7 +50,7 @@ internal sealed partial class HttpExchange
             case HttpResponseBody body:
                 return SendBody(body);
             case HttpResponseStart start:
-                _response.AcceptStart(start);
+                _response.AcceptStart(start, rejectUppercase: false);
                 return default;
             case HttpResponseTrailers trailers:
                 SendTrailers(trailers);
@@ -74,7 +74,7 @@ internal sealed partial class HttpExchange
 
     private async ValueTask SendBody(HttpResponseBody message)
     {
-        _response.CheckBody(message);
+        _response.CheckBody(message, _suppressBody);
         if (ClientGone)
         {
             throw ClientDisconnected();
@@ -97,7 +97,7 @@ internal sealed partial class HttpExchange
 
     private void SendTrailers(HttpResponseTrailers message)
     {
-        _response.CheckTrailers(message);
+        _response.CheckTrailers(message, rejectUppercase: false);
         if (ClientGone)
         {
             throw ClientDisconnected();
@@ -119,7 +119,7 @@ internal sealed partial class HttpExchange
 
     private async ValueTask SendFile(HttpResponsePathSend message)
     {
-        var file = _response.CheckPathSend(message);
+        var file = _response.CheckPathSend(message, _suppressBody);
         if (ClientGone)
         {
             throw ClientDisconnected();

@@ -29,6 +29,7 @@ internal sealed partial class HttpExchange
     private HttpResponseMessage? _message;
     private bool _requestBodyDone;
     private int _receiving;
+    private int _sending;
     private long _bodySent;
     private Exception? _violation;
     private CancellationTokenRegistration _cancellation;

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using AsgiBridge.Composition;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -127,7 +128,7 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
     }
 
     private ClaimsPrincipal? HostPrincipal(ConnectionScope scope) =>
-        _options.UseHostAuthentication && scope.HttpContext?.User is { Identity.IsAuthenticated: true } user ? user : null;
+        _options.UseHostAuthentication && scope.GetHttpContext()?.User is { Identity.IsAuthenticated: true } user ? user : null;
 
     private bool IsProtected(ConnectionScope scope)
     {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using AsgiBridge.Composition;
 using AsgiBridge.Diagnostics;
+using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -105,7 +106,7 @@ public sealed class ServerErrorMiddleware : IAsgiMiddleware
     }
 
     private static bool ClientAborted(HttpScope scope, Exception exception) =>
-        exception is OperationCanceledException && scope.HttpContext is { RequestAborted.IsCancellationRequested: true };
+        exception is OperationCanceledException && scope.GetHttpContext() is { RequestAborted.IsCancellationRequested: true };
 
     private async Task SendErrorAsync(HttpScope scope, AsgiSend send, Exception exception)
     {

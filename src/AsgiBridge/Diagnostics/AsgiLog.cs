@@ -17,13 +17,13 @@ internal static partial class AsgiLog
     [LoggerMessage(1, LogLevel.Error, "ASGI application raised an exception before the response started for {Method} {Path}; sending 500.", EventName = "AppExceptionBeforeStart")]
     public static partial void AppExceptionBeforeStart(ILogger logger, string method, string path, Exception exception);
 
-    [LoggerMessage(2, LogLevel.Error, "ASGI application raised an exception after the response started for {Method} {Path}; aborting the response.", EventName = "AppExceptionAfterStart")]
+    [LoggerMessage(2, LogLevel.Error, "ASGI application raised an exception after the response started for {Method} {Path}; cutting the response off.", EventName = "AppExceptionAfterStart")]
     public static partial void AppExceptionAfterStart(ILogger logger, string method, string path, Exception exception);
 
     [LoggerMessage(3, LogLevel.Error, "ASGI application returned without starting a response for {Method} {Path}; sending 500.", EventName = "ReturnedWithoutResponse")]
     public static partial void ReturnedWithoutResponse(ILogger logger, string method, string path);
 
-    [LoggerMessage(4, LogLevel.Error, "ASGI application returned without completing the response for {Method} {Path}; aborting the response.", EventName = "ReturnedWithoutCompletingResponse")]
+    [LoggerMessage(4, LogLevel.Error, "ASGI application returned without completing the response for {Method} {Path}; cutting the response off.", EventName = "ReturnedWithoutCompletingResponse")]
     public static partial void ReturnedWithoutCompletingResponse(ILogger logger, string method, string path);
 
     [LoggerMessage(5, LogLevel.Debug, "Client disconnected during {Method} {Path}.", EventName = "ClientDisconnected")]
@@ -40,6 +40,15 @@ internal static partial class AsgiLog
 
     [LoggerMessage(9, LogLevel.Debug, "Dropping trailers for {Path}: the client did not announce 'TE: trailers' or the transport cannot carry them.", EventName = "TrailersDropped")]
     public static partial void TrailersDropped(ILogger logger, string path);
+
+    [LoggerMessage(10, LogLevel.Debug, "Rejected {Method} {Path} with {StatusCode} before the application ran: a request header repeats too often or holds a control character.", EventName = "RequestHeadersRejected")]
+    public static partial void RequestHeadersRejected(ILogger logger, string method, string path, int statusCode);
+
+    [LoggerMessage(11, LogLevel.Information, "Server stopping: told {Count} open ASGI connection(s) to end (WebSockets closed, pending receives answered http.disconnect).", EventName = "ShutdownSignalled")]
+    public static partial void ShutdownSignalled(ILogger logger, int count);
+
+    [LoggerMessage(12, LogLevel.Warning, "Server stopping: cut {Count} ASGI connection(s) still open after the drain time of {Timeout}.", EventName = "ShutdownDrainExpired")]
+    public static partial void ShutdownDrainExpired(ILogger logger, int count, TimeSpan timeout);
 
     [LoggerMessage(20, LogLevel.Error, "ASGI application raised an exception before accepting the WebSocket {Path}; sending 500.", EventName = "WebSocketAppExceptionBeforeAccept")]
     public static partial void WebSocketAppExceptionBeforeAccept(ILogger logger, string path, Exception exception);
@@ -77,6 +86,9 @@ internal static partial class AsgiLog
     [LoggerMessage(33, LogLevel.Debug, "WebSocket {Path}: the connection failed while reading; reporting code {Code}.", EventName = "WebSocketReceiveFailed")]
     public static partial void WebSocketReceiveFailed(ILogger logger, string path, int code, Exception exception);
 
+    [LoggerMessage(34, LogLevel.Warning, "WebSocket {Path}: more than {Limit} sends were waiting (the client does not read); closing with 1008.", EventName = "WebSocketSendQueueFull")]
+    public static partial void WebSocketSendQueueFull(ILogger logger, string path, int limit);
+
     [LoggerMessage(31, LogLevel.Debug, "Closing the WebSocket {Path} failed; aborting it.", EventName = "WebSocketCloseFailed")]
     public static partial void WebSocketCloseFailed(ILogger logger, string path, Exception exception);
 
@@ -92,8 +104,11 @@ internal static partial class AsgiLog
     [LoggerMessage(42, LogLevel.Critical, "ASGI application {App} sent lifespan.startup.failed: {Message}", EventName = "LifespanStartupFailed")]
     public static partial void LifespanStartupFailed(ILogger logger, string app, string message);
 
-    [LoggerMessage(43, LogLevel.Information, "ASGI 'lifespan' protocol appears unsupported by application {App}; continuing without lifespan events and without state.", EventName = "LifespanUnsupported")]
-    public static partial void LifespanUnsupported(ILogger logger, string app, Exception? exception);
+    [LoggerMessage(43, LogLevel.Information, "ASGI 'lifespan' protocol appears unsupported by application {App} ({Reason}); continuing without lifespan events and without state.", EventName = "LifespanUnsupported")]
+    public static partial void LifespanUnsupported(ILogger logger, string app, string reason);
+
+    [LoggerMessage(58, LogLevel.Debug, "Why ASGI application {App} appears not to support lifespan.", EventName = "LifespanUnsupportedDetail")]
+    public static partial void LifespanUnsupportedDetail(ILogger logger, string app, Exception exception);
 
     [LoggerMessage(44, LogLevel.Critical, "ASGI application {App} failed during lifespan startup (lifespan mode is On).", EventName = "LifespanStartupError")]
     public static partial void LifespanStartupError(ILogger logger, string app, Exception? exception);
@@ -112,9 +127,6 @@ internal static partial class AsgiLog
 
     [LoggerMessage(49, LogLevel.Error, "ASGI application {App} did not answer lifespan.shutdown within {Timeout} (AsgiOptions.Lifespan.ShutdownTimeout); continuing shutdown.", EventName = "LifespanShutdownTimeout")]
     public static partial void LifespanShutdownTimeout(ILogger logger, string app, TimeSpan timeout);
-
-    [LoggerMessage(50, LogLevel.Error, "The host's shutdown timeout elapsed before ASGI application {App} answered lifespan.shutdown; continuing shutdown.", EventName = "LifespanShutdownAbandoned")]
-    public static partial void LifespanShutdownAbandoned(ILogger logger, string app);
 
     [LoggerMessage(51, LogLevel.Error, "ASGI application {App} raised during lifespan shutdown; continuing shutdown.", EventName = "LifespanShutdownError")]
     public static partial void LifespanShutdownError(ILogger logger, string app, Exception exception);

@@ -1,6 +1,7 @@
 using AsgiBridge;
 using AsgiBridge.Composition;
 using AsgiBridge.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -10,7 +11,8 @@ namespace Microsoft.AspNetCore.Builder;
 public static class AsgiApplicationBuilderExtensions
 {
     /// <summary>
-    /// Runs <paramref name="asgiApp"/> for every request that reaches this point (terminal middleware). The request's
+    /// Runs <paramref name="asgiApp"/> for every request that reaches this point and that endpoint routing did not match to
+    /// another endpoint (such as a <c>MapAsgi</c> mount, which therefore still works beside a catch-all <c>UseAsgi</c>). The request's
     /// <c>PathBase</c> (for example from <c>app.Map("/prefix", …)</c>) becomes the scope's <c>root_path</c>.
     /// Unless <see cref="AsgiOptions.EnableWebSockets"/> is <see langword="false"/>, WebSocket requests reach the
     /// application as <c>websocket</c> scopes (the bridge runs ASP.NET Core's WebSocket middleware for them, with
@@ -23,7 +25,13 @@ public static class AsgiApplicationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(asgiApp);
-        app.Run(AsgiHandlerFactory.Create(app.ApplicationServices, asgiApp, rootPath: null));
+
+        // Mounted now, so the lifespan service knows the application before host startup begins.
+        var handler = MountedApp.Create(app.ApplicationServices, asgiApp, rootPath: null);
+
+        // Terminal for every request, except one that endpoint routing matched to another endpoint (a MapAsgi mount, a
+        // MapGet): that one goes on to the endpoint, so a catch-all UseAsgi never shadows a mount.
+        app.Use(next => context => context.GetEndpoint()?.RequestDelegate is not null ? next(context) : handler(context));
         return app;
     }
 

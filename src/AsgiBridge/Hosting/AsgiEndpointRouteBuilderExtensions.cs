@@ -40,7 +40,7 @@ public static class AsgiEndpointRouteBuilderExtensions
             restName = catchAll.Name;
         }
 
-        var handler = AsgiHandlerFactory.Create(endpoints.ServiceProvider, asgiApp, context => MatchedPrefix(context, restName));
+        var handler = MountedApp.Create(endpoints.ServiceProvider, asgiApp, context => MatchedPrefix(context, restName));
         return endpoints.Map(pattern, handler).WithDisplayName("ASGI " + prefix);
     }
 

@@ -57,6 +57,42 @@ public sealed class AsgiOptions
     /// </summary>
     public TimeSpan WebSocketCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// Whether an upper-case letter in a response header name (in <c>http.response.start</c>, trailers, a WebSocket accept or
+    /// denial) makes <c>send</c> raise (default <see langword="false"/>: the name is lower-cased, as uvicorn and hypercorn
+    /// accept such names and HTTP/2 requires lower case on the wire). The specification asks applications for lower case.
+    /// </summary>
+    public bool RejectUppercaseResponseHeaderNames { get; set; }
+
+    /// <summary>
+    /// How many <c>send</c> calls of one connection may wait behind the one being written (default 256). Sends are
+    /// serialised in call order, each completing when its event was written, so a client that does not read makes its
+    /// senders wait; past this limit an HTTP <c>send</c> raises <see cref="AsgiProtocolException"/> and a WebSocket is closed
+    /// with 1008 (its waiting sends raise <see cref="AsgiClientDisconnectedException"/>).
+    /// </summary>
+    public int SendQueueLimit { get; set; } = 256;
+
+    /// <summary>How many bytes the waiting <c>send</c> calls of one connection may carry (default 16 MiB); past it, as <see cref="SendQueueLimit"/>.</summary>
+    public long SendQueueByteLimit { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How many values one request header may repeat (default 100, the limit asgiref adopted for CVE-2025-14550); a request
+    /// with more gets 431 before the application runs.
+    /// </summary>
+    public int MaxRequestHeaderValues { get; set; } = 100;
+
+    /// <summary>
+    /// How long a graceful shutdown waits for applications to finish after telling them the server is stopping (default
+    /// 10 seconds); the connections still open then are cut, with one Warning line saying how many.
+    /// </summary>
+    public TimeSpan ShutdownDrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The close code open WebSockets get when the server stops (default 1012, service restart; 1001, going away, is the
+    /// other usual choice). The application receives <c>websocket.disconnect</c> with it and the client a close frame.
+    /// </summary>
+    public int ShutdownWebSocketCloseCode { get; set; } = 1012;
+
     /// <summary>Lifespan protocol settings: mode (Auto, On, Off) and startup/shutdown timeouts.</summary>
     public AsgiLifespanOptions Lifespan { get; } = new();
 }

@@ -1,9 +1,9 @@
-using AsgiBridge;
 using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -11,9 +11,10 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class AsgiServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ASGI bridge, its <see cref="AsgiOptions"/>, and the hosted service that runs the lifespan protocol of
-    /// every application mounted with <c>UseAsgi</c>/<c>MapAsgi</c>; it also lets Kestrel send response header values as
-    /// Latin-1 bytes (ASGI header values are byte strings) unless an encoding selector of the application chooses otherwise.
+    /// Registers the ASGI bridge: its <see cref="AsgiOptions"/>, the hosted service that runs the lifespan protocol of every
+    /// application mounted with <c>UseAsgi</c>/<c>MapAsgi</c> and the graceful shutdown of their connections. It also
+    /// makes Kestrel carry header bytes unchanged (Latin-1 both ways, unless an encoding selector of the application
+    /// chooses otherwise) and raises <c>HostOptions.ShutdownTimeout</c> when it is shorter than the shutdown drain.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Configures the options; optional.</param>
@@ -27,10 +28,17 @@ public static class AsgiServiceCollectionExtensions
             options.Configure(configure);
         }
 
+        services.TryAddSingleton<AsgiBridgeRuntime>();
         services.TryAddSingleton<AsgiAppRegistry>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AsgiKestrelOptionsSetup>());
-        services.AddHostedService<AsgiLifespanService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HostOptions>, AsgiHostOptionsSetup>());
+        if (!services.Any(static d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(AsgiLifespanService)))
+        {
+            services.AddHostedService<AsgiLifespanService>();
+            services.AddHostedService<AsgiShutdownService>();
+        }
 
+        LifespanStartupFailureExit.Install();
         return services;
     }
 }

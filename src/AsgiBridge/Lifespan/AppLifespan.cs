@@ -1,17 +1,15 @@
 using System.Collections.ObjectModel;
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Messages;
-using AsgiBridge.Server;
-using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.Lifespan;
 
 /// <summary>
 /// One registered ASGI application and its lifespan: runs the application once with a <see cref="LifespanScope"/>,
-/// delivers <c>lifespan.startup</c> and <c>lifespan.shutdown</c>, and is the <see cref="IAsgiStateSource"/> that the
-/// application's connections copy <c>state</c> from (only once startup completed).
+/// delivers <c>lifespan.startup</c> and <c>lifespan.shutdown</c>, and holds the <c>state</c> namespace that the
+/// application's connections copy (only once startup completed).
 /// </summary>
-internal sealed class AppLifespan : IAsgiStateSource
+internal sealed class AppLifespan
 {
     private readonly AsgiApp _app;
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,7 +30,7 @@ internal sealed class AppLifespan : IAsgiStateSource
     /// <summary>Whether the application was registered after host startup began (for example in a <c>Startup.Configure</c>).</summary>
     public bool RegisteredLate { get; }
 
-    /// <inheritdoc />
+    /// <summary>The lifespan state, or <see langword="null"/> when lifespan did not run for this application (yet).</summary>
     public IReadOnlyDictionary<string, object?>? State => Volatile.Read(ref _state);
 
     /// <summary>
@@ -44,21 +42,6 @@ internal sealed class AppLifespan : IAsgiStateSource
     /// <summary>Marks the application as running without lifespan (lifespan is off).</summary>
     public void Disable() => _ready.TrySetResult(false);
 
-    /// <summary>
-    /// Returns the request delegate to serve this application with. Applications registered before host startup need
-    /// no guard (the host starts the server only after their startup completed); late ones hold requests until then.
-    /// </summary>
-    /// <param name="handler">The bridge's handler.</param>
-    /// <returns><paramref name="handler"/> itself, or a guard around it.</returns>
-    public RequestDelegate GuardRequests(RequestDelegate handler)
-    {
-        if (!RegisteredLate)
-        {
-            return handler;
-        }
-
-        return context => Ready.IsCompletedSuccessfully ? handler(context) : WaitThenHandleAsync(context, handler);
-    }
 
     /// <summary>Runs the application on the lifespan scope and waits for its answer to <c>lifespan.startup</c>.</summary>
     /// <param name="context">Settings and logging.</param>
@@ -129,7 +112,13 @@ internal sealed class AppLifespan : IAsgiStateSource
         var error = appTask.Exception?.GetBaseException();
         if (context.Options.Mode == LifespanMode.Auto)
         {
-            AsgiLog.LifespanUnsupported(logger, Name, error);
+            // One line, no stack trace: most applications simply do not handle the lifespan scope (uvicorn says the same).
+            AsgiLog.LifespanUnsupported(logger, Name, error is null ? "it returned without answering" : $"it raised {error.GetType().Name}: {error.Message}");
+            if (error is not null)
+            {
+                AsgiLog.LifespanUnsupportedDetail(logger, Name, error);
+            }
+
             return false;
         }
 
@@ -141,9 +130,8 @@ internal sealed class AppLifespan : IAsgiStateSource
 
     /// <summary>Delivers <c>lifespan.shutdown</c> and waits for the answer; failures are logged, never thrown.</summary>
     /// <param name="context">Settings and logging.</param>
-    /// <param name="cancellationToken">The host's stop token (bounded by <c>HostOptions.ShutdownTimeout</c>).</param>
     /// <returns>A task that completes when the application answered, ended, or the wait timed out.</returns>
-    public async Task StopAsync(LifespanContext context, CancellationToken cancellationToken)
+    public async Task StopAsync(LifespanContext context)
     {
         var logger = context.Logger;
         if (_channel is not { } channel || _appTask is not { } appTask)
@@ -159,8 +147,10 @@ internal sealed class AppLifespan : IAsgiStateSource
 
         channel.DeliverShutdown();
         AsgiLog.LifespanShutdownSent(logger, Name);
+        // Its own deadline, not the host's token: by now the connection drain may have used the host's shutdown time,
+        // and lifespan.shutdown still gets its full timeout (the process exits once it answers).
         var timeout = context.Options.ShutdownTimeout;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var deadline = new CancellationTokenSource();
         if (timeout != Timeout.InfiniteTimeSpan)
         {
             deadline.CancelAfter(timeout);
@@ -172,15 +162,7 @@ internal sealed class AppLifespan : IAsgiStateSource
         }
         catch (OperationCanceledException)
         {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                AsgiLog.LifespanShutdownAbandoned(logger, Name);
-            }
-            else
-            {
-                AsgiLog.LifespanShutdownTimeout(logger, Name, timeout);
-            }
-
+            AsgiLog.LifespanShutdownTimeout(logger, Name, timeout);
             return;
         }
 
@@ -242,25 +224,6 @@ internal sealed class AppLifespan : IAsgiStateSource
         }
     }
 
-    private async Task WaitThenHandleAsync(HttpContext context, RequestDelegate handler)
-    {
-        try
-        {
-            await Ready.WaitAsync(context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception)
-        {
-            // Startup failed (host start fails too): the application is not available.
-            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            return;
-        }
-
-        await handler(context).ConfigureAwait(false);
-    }
 
     private static IReadOnlyDictionary<string, object?>? Snapshot(IDictionary<string, object?>? state) => state switch
     {

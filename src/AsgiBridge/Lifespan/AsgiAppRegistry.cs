@@ -38,7 +38,7 @@ internal sealed class AsgiAppRegistry
             }
 
             startLate = _startLate;
-            lifespan = new AppLifespan(app, $"#{_apps.Count + 1} ({app.Method.DeclaringType?.Name}.{app.Method.Name})", registeredLate: startLate is not null);
+            lifespan = new AppLifespan(app, $"#{_apps.Count + 1} ({DescribeApp(app)})", registeredLate: startLate is not null);
             _byApp.Add(app, lifespan);
             _apps.Add(lifespan);
         }
@@ -50,6 +50,34 @@ internal sealed class AsgiAppRegistry
         }
 
         return lifespan;
+    }
+
+    /// <summary>
+    /// A readable name for an application in logs: <c>ChatApp.InvokeAsync</c> for a method, <c>Program.Main (lambda)</c>
+    /// for a lambda or local function, instead of the compiler's <c>&lt;&gt;c__DisplayClass3_1.&lt;Main&gt;b__0</c>.
+    /// </summary>
+    /// <param name="app">The application.</param>
+    /// <returns>The name.</returns>
+    internal static string DescribeApp(AsgiApp app)
+    {
+        var method = app.Method;
+        var type = method.DeclaringType;
+        while (type is not null && type.Name.Contains('<', StringComparison.Ordinal) && type.DeclaringType is not null)
+        {
+            type = type.DeclaringType;
+        }
+
+        var typeName = type?.Name ?? "?";
+        var name = method.Name;
+        var open = name.IndexOf('<', StringComparison.Ordinal);
+        if (open < 0)
+        {
+            return $"{typeName}.{name}";
+        }
+
+        var close = name.IndexOf('>', open + 1);
+        var enclosing = close > open + 1 ? name[(open + 1)..close] : "?";
+        return $"{typeName}.{enclosing} (lambda)";
     }
 
     /// <summary>

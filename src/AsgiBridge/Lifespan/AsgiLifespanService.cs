@@ -13,7 +13,8 @@ namespace AsgiBridge.Lifespan;
 /// <c>StartingAsync</c> before any <c>StartAsync</c>, and the server (<c>GenericWebHostService</c>) starts listening in its
 /// <c>StartAsync</c>, so no connection is accepted before startup completed, whatever the registration order.</item>
 /// <item><c>StoppedAsync</c> delivers <c>lifespan.shutdown</c>. The host runs it after every <c>StopAsync</c>, so the
-/// server has stopped accepting and drained its in-flight requests by then.</item>
+/// server has stopped accepting and drained its in-flight requests by then; each application gets its own full
+/// <see cref="AsgiLifespanOptions.ShutdownTimeout"/>, whatever time the drain took.</item>
 /// </list>
 /// Applications registered after startup began (a <c>Startup.Configure</c> runs inside the server's <c>StartAsync</c>)
 /// are started at once; their requests wait for startup, and <c>StartedAsync</c> fails host start if it failed.
@@ -65,7 +66,7 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
             catch (Exception)
             {
                 // The host will not call the stop hooks: close what already started before failing.
-                await StopRunningAsync(CancellationToken.None).ConfigureAwait(false);
+                await StopRunningAsync().ConfigureAwait(false);
                 throw;
             }
         }
@@ -89,7 +90,7 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
         }
         catch (Exception)
         {
-            await StopRunningAsync(CancellationToken.None).ConfigureAwait(false);
+            await StopRunningAsync().ConfigureAwait(false);
             throw;
         }
     }
@@ -101,9 +102,9 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task StoppedAsync(CancellationToken cancellationToken) => StopRunningAsync(cancellationToken);
+    public Task StoppedAsync(CancellationToken cancellationToken) => StopRunningAsync();
 
-    private async Task StopRunningAsync(CancellationToken cancellationToken)
+    private async Task StopRunningAsync()
     {
         while (true)
         {
@@ -119,7 +120,7 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
                 _running.RemoveAt(_running.Count - 1);
             }
 
-            await app.StopAsync(_context, cancellationToken).ConfigureAwait(false);
+            await app.StopAsync(_context).ConfigureAwait(false);
         }
     }
 

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace AsgiBridge.Server;
 
-/// <summary>Reads the ASGI scope keys from an <see cref="HttpContext"/>; called lazily by <see cref="ConnectionScope"/>.</summary>
+/// <summary>Reads the ASGI scope keys from an <see cref="HttpContext"/>; called lazily by <see cref="ConnectionScope"/> through <see cref="HttpContextConnection"/>.</summary>
 internal static class HttpContextScopeReader
 {
     public static string HttpVersion(HttpContext context)

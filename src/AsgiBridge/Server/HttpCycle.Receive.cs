@@ -5,46 +5,62 @@ using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.Server;
 
-/// <summary>The <c>receive</c> half: request body chunks, then <c>http.disconnect</c>.</summary>
+/// <summary>Step 2, the <c>receive</c> half: request body chunks, then <c>http.disconnect</c>.</summary>
 internal sealed partial class HttpCycle
 {
-    private ValueTask<AsgiMessage> ReceiveCore()
+    /// <inheritdoc />
+    public override ValueTask<AsgiMessage> ReceiveAsync(int generation)
     {
-        if (Interlocked.Exchange(ref _receiving, 1) != 0)
+        if (!IsCurrent(generation))
         {
-            return ValueTask.FromException<AsgiMessage>(Violation(new AsgiProtocolException(
-                "receive() was called while another receive() on the same connection is still running; await each receive before starting the next.")));
+            return ValueTask.FromException<AsgiMessage>(Ended(null));
         }
 
-        if (_requestBodyDone || _disconnected || IsResponseComplete)
+        while (true)
         {
-            // Once the response is complete, receive answers http.disconnect even if the body was never read (spec H9).
-            Volatile.Write(ref _receiving, 0);
-            return WaitForDisconnect();
-        }
+            if (_requestBodyDone || ClientGone || IsResponseComplete)
+            {
+                // Once the response is complete, receive answers http.disconnect even if the body was never read (spec H9);
+                // once the body is read, it waits for that, for the client to leave, or for the server to stop.
+                return WaitForDisconnect();
+            }
 
+            if (_receives.TryBegin())
+            {
+                return ReadBody();
+            }
+
+            // Another receive is pending (one raced against a timeout and abandoned, typically): share its event.
+            if (_receives.Join() is { } joined)
+            {
+                return new ValueTask<AsgiMessage>(joined);
+            }
+        }
+    }
+
+    private ValueTask<AsgiMessage> ReadBody()
+    {
         if (!_canHaveBody)
         {
             _requestBodyDone = true;
-            Volatile.Write(ref _receiving, 0);
+            _receives.End(HttpRequestBody.Empty);
             return new ValueTask<AsgiMessage>(HttpRequestBody.Empty);
         }
 
         ValueTask<ReadResult> read;
         try
         {
-            read = _context.Request.BodyReader.ReadAsync();
+            read = Context.Request.BodyReader.ReadAsync();
         }
         catch (Exception ex)
         {
-            Volatile.Write(ref _receiving, 0);
-            return OnReadFailed(ex);
+            return Failed(ex);
         }
 
         if (read.IsCompletedSuccessfully)
         {
             var message = OnRead(read.Result);
-            Volatile.Write(ref _receiving, 0);
+            _receives.End(message);
             return new ValueTask<AsgiMessage>(message);
         }
 
@@ -53,23 +69,24 @@ internal sealed partial class HttpCycle
 
     private async ValueTask<AsgiMessage> AwaitRead(ValueTask<ReadResult> read)
     {
+        ReadResult result;
         try
         {
-            return OnRead(await read.ConfigureAwait(false));
+            result = await read.ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            return await OnReadFailed(ex).ConfigureAwait(false);
+            return await Failed(ex).ConfigureAwait(false);
         }
-        finally
-        {
-            Volatile.Write(ref _receiving, 0);
-        }
+
+        var message = OnRead(result);
+        _receives.End(message);
+        return message;
     }
 
     private AsgiMessage OnRead(ReadResult result)
     {
-        var reader = _context.Request.BodyReader;
+        var reader = Context.Request.BodyReader;
         var buffer = result.Buffer;
         if (result.IsCanceled)
         {
@@ -96,50 +113,57 @@ internal sealed partial class HttpCycle
         return new HttpRequestBody(chunk, moreBody: !done);
     }
 
-    private ValueTask<AsgiMessage> OnReadFailed(Exception exception)
+    /// <summary>Turns a failed read into what the application sees, and ends the read.</summary>
+    private ValueTask<AsgiMessage> Failed(Exception exception)
     {
-        if (_context.RequestAborted.IsCancellationRequested)
+        if (exception is BadHttpRequestException badRequest && !IsUnexpectedEnd(badRequest))
         {
-            // Checked first: a client that closes the connection mid-body makes Kestrel (HTTP/1.1) throw a
-            // BadHttpRequestException ("unexpected end of request content"), but for ASGI that is a disconnect.
+            // Checked before the abort: a body over the limit or a malformed chunk is the client's error (413, 400), even
+            // though Kestrel also ends the connection for it. If the application lets it escape, the client gets that status.
+            var error = new AsgiBadRequestException(badRequest.StatusCode, badRequest.Message, badRequest);
+            _receives.End(null, error);
+            return ValueTask.FromException<AsgiMessage>(error);
+        }
+
+        if (exception is IOException or OperationCanceledException || Context.RequestAborted.IsCancellationRequested)
+        {
             SignalDisconnected();
+            _receives.End(HttpDisconnect.Instance);
             return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);
         }
 
-        if (exception is BadHttpRequestException)
-        {
-            // Oversized or malformed body: the application sees the exception; if it lets it escape, the bridge
-            // answers with the exception's status code (413, 400, ...).
-            return ValueTask.FromException<AsgiMessage>(exception);
-        }
-
-        if (exception is IOException or OperationCanceledException)
-        {
-            SignalDisconnected();
-            return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);
-        }
-
+        _receives.End(null, exception);
         return ValueTask.FromException<AsgiMessage>(exception);
     }
 
+    /// <summary>
+    /// Whether Kestrel rejected the body because the client closed the connection before sending all of it: for ASGI that
+    /// is a disconnect, not a bad request. Kestrel exposes the reason only through its (English, not localised) message.
+    /// </summary>
+    private static bool IsUnexpectedEnd(BadHttpRequestException exception) =>
+        exception.Message.Contains("Unexpected end of request content", StringComparison.OrdinalIgnoreCase);
+
     private ValueTask<AsgiMessage> WaitForDisconnect()
     {
-        if (IsResponseComplete || ClientGone)
+        if (IsResponseComplete || ClientGone || _stopping)
         {
             return new ValueTask<AsgiMessage>(HttpDisconnect.Instance);
         }
 
-        var waiter = _disconnectWaiter;
+        var waiter = Volatile.Read(ref _disconnectWaiter);
         if (waiter is null)
         {
-            waiter = new TaskCompletionSource<AsgiMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-            Volatile.Write(ref _disconnectWaiter, waiter);
-            _abortRegistration = _context.RequestAborted.UnsafeRegister(static state => ((HttpCycle)state!).SignalDisconnected(), this);
-
-            // The response may have completed on another thread between the check above and publishing the waiter.
-            if (IsResponseComplete)
+            var created = new TaskCompletionSource<AsgiMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiter = Interlocked.CompareExchange(ref _disconnectWaiter, created, null) ?? created;
+            if (ReferenceEquals(waiter, created))
             {
-                waiter.TrySetResult(HttpDisconnect.Instance);
+                _abortRegistration = Context.RequestAborted.UnsafeRegister(static state => ((HttpCycle)state!).SignalDisconnected(), this);
+
+                // The response may have completed, or the server begun stopping, between the check above and publishing the waiter.
+                if (IsResponseComplete || ClientGone || _stopping)
+                {
+                    waiter.TrySetResult(HttpDisconnect.Instance);
+                }
             }
         }
 

@@ -3,25 +3,57 @@ using System.IO.Pipelines;
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 
 namespace AsgiBridge.Server;
 
-/// <summary>The <c>send</c> half: response start (held until the first body), body, trailers, pathsend.</summary>
+/// <summary>Steps 3–5, the <c>send</c> half: response start (held until the first body), body, trailers, pathsend.</summary>
 internal sealed partial class HttpCycle
 {
-    private ValueTask SendCore(AsgiMessage message)
+    /// <inheritdoc />
+    public override ValueTask SendAsync(AsgiMessage message, int generation)
     {
         if (message is null)
         {
             return ValueTask.FromException(new ArgumentNullException(nameof(message)));
         }
 
-        if (!_response.TryEnterSend())
+        if (!IsCurrent(generation))
         {
-            return ValueTask.FromException(Violation(HttpResponseStateMachine.OverlappingSend(message)));
+            return ValueTask.FromException(Ended(message));
         }
 
+        if (!_sends.TryEnter())
+        {
+            return QueueSend(message);
+        }
+
+        return SendOwned(message);
+    }
+
+    /// <summary>Another send is being written: wait behind it, in call order.</summary>
+    private ValueTask QueueSend(AsgiMessage message)
+    {
+        var turn = _sends.TryQueue(message is HttpResponseBody body ? body.Body.Length : 0, _options.SendQueueLimit, _options.SendQueueByteLimit);
+        if (turn is null)
+        {
+            return ValueTask.FromException(Violation(new AsgiProtocolException(message.Type, null,
+                $"more than {_options.SendQueueLimit} sends (or {_options.SendQueueByteLimit} bytes) are waiting for this response (AsgiOptions.SendQueueLimit).")));
+        }
+
+        return turn.IsCompletedSuccessfully ? SendOwned(message) : SendAfter(turn, message);
+    }
+
+    private async ValueTask SendAfter(Task turn, AsgiMessage message)
+    {
+        await turn.ConfigureAwait(false);
+        await SendOwned(message).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends while holding the send queue, and leaves it.</summary>
+    private ValueTask SendOwned(AsgiMessage message)
+    {
         ValueTask pending;
         try
         {
@@ -29,14 +61,14 @@ internal sealed partial class HttpCycle
         }
         catch (Exception ex)
         {
-            _response.ExitSend();
+            _sends.Exit();
             return ValueTask.FromException(Violation(ex));
         }
 
         if (pending.IsCompletedSuccessfully)
         {
             pending.GetAwaiter().GetResult();
-            _response.ExitSend();
+            _sends.Exit();
             return default;
         }
 
@@ -49,9 +81,14 @@ internal sealed partial class HttpCycle
         {
             await pending.ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            Violation(ex);
+            throw;
+        }
         finally
         {
-            _response.ExitSend();
+            _sends.Exit();
         }
     }
 
@@ -62,7 +99,8 @@ internal sealed partial class HttpCycle
             case HttpResponseBody body:
                 return SendBody(body);
             case HttpResponseStart start:
-                _response.AcceptStart(start);
+                // Step 3: validated and held until the first body, so a failure can still become a 500.
+                _response.AcceptStart(start, _options.RejectUppercaseResponseHeaderNames);
                 return default;
             case HttpResponseTrailers trailers:
                 return SendTrailers(trailers);
@@ -81,11 +119,12 @@ internal sealed partial class HttpCycle
         }
     }
 
+    /// <summary>Step 4: a body event; the first one commits the held start.</summary>
     private ValueTask SendBody(HttpResponseBody message)
     {
-        _response.CheckBody(message);
+        _response.CheckBody(message, _suppressBody);
         var body = message.Body;
-        if (ClientGone)
+        if (ClientGone || (_stopping && message.MoreBody && _response.Phase == HttpResponsePhase.Streaming))
         {
             throw ClientDisconnected();
         }
@@ -106,11 +145,10 @@ internal sealed partial class HttpCycle
 
     private void CommitStart(long singleBodyLength)
     {
-        var start = _response.Start!;
-        var response = _context.Response;
-        response.StatusCode = start.Status;
+        var response = Context.Response;
+        response.StatusCode = _response.Start!.Status;
         var target = response.Headers;
-        var headers = start.Headers;
+        var headers = _response.Headers;
         for (var i = 0; i < headers.Count; i++)
         {
             var (name, value) = headers[i];
@@ -231,7 +269,7 @@ internal sealed partial class HttpCycle
         }
         catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
         {
-            // The server refused the bytes (e.g. more than the declared Content-Length): the response is not complete.
+            // The server refused the bytes: the response is not complete.
             _response.ReopenBody();
             throw;
         }
@@ -280,7 +318,7 @@ internal sealed partial class HttpCycle
         }
         catch
         {
-            // The server refused the end of the body (e.g. a Content-Length mismatch): the response is not complete.
+            // The server refused the end of the body: the response is not complete.
             _response.ReopenBody();
             throw;
         }
@@ -314,9 +352,10 @@ internal sealed partial class HttpCycle
         SignalResponseComplete();
     }
 
+    /// <summary>Step 5: trailers, written when the last <c>http.response.trailers</c> arrives.</summary>
     private ValueTask SendTrailers(HttpResponseTrailers message)
     {
-        _response.CheckTrailers(message);
+        var headers = _response.CheckTrailers(message, _options.RejectUppercaseResponseHeaderNames);
         if (ClientGone)
         {
             throw ClientDisconnected();
@@ -324,8 +363,8 @@ internal sealed partial class HttpCycle
 
         if (_trailersAllowed)
         {
-            var trailers = _context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseTrailersFeature>()!.Trailers;
-            foreach (var (name, value) in message.Headers)
+            var trailers = Context.Features.Get<IHttpResponseTrailersFeature>()!.Trailers;
+            foreach (var (name, value) in headers)
             {
                 trailers[name] = StringValues.Concat(trailers[name], value);
             }
@@ -345,9 +384,10 @@ internal sealed partial class HttpCycle
         return Complete();
     }
 
+    /// <summary>Step 5: pathsend, through Kestrel's send-file path.</summary>
     private ValueTask SendFile(HttpResponsePathSend message)
     {
-        var file = _response.CheckPathSend(message);
+        var file = _response.CheckPathSend(message, _suppressBody);
         if (ClientGone)
         {
             throw ClientDisconnected();
@@ -363,7 +403,7 @@ internal sealed partial class HttpCycle
         {
             if (!_suppressBody && !_response.BodyForbidden)
             {
-                await _body.SendFileAsync(file.FullName, 0, file.Length, _context.RequestAborted).ConfigureAwait(false);
+                await _body.SendFileAsync(file.FullName, 0, file.Length, Context.RequestAborted).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (IsTransportFailure(ex))
@@ -388,12 +428,21 @@ internal sealed partial class HttpCycle
     }
 
     private bool IsTransportFailure(Exception exception) =>
-        exception is IOException or OperationCanceledException || _context.RequestAborted.IsCancellationRequested;
+        exception is IOException or OperationCanceledException || Context.RequestAborted.IsCancellationRequested;
 
     private AsgiClientDisconnectedException ClientDisconnected(Exception? inner = null)
     {
-        SignalDisconnected();
-        const string Text = "The client disconnected; the message could not be sent.";
-        return inner is null ? new AsgiClientDisconnectedException(Text) : new AsgiClientDisconnectedException(Text, inner);
+        string text;
+        if (_stopping && !_disconnected && !Context.RequestAborted.IsCancellationRequested)
+        {
+            text = "The server is shutting down; the message was not sent.";
+        }
+        else
+        {
+            SignalDisconnected();
+            text = "The client disconnected; the message could not be sent.";
+        }
+
+        return inner is null ? new AsgiClientDisconnectedException(text) : new AsgiClientDisconnectedException(text, inner);
     }
 }

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using AsgiBridge.Diagnostics;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
@@ -10,19 +9,40 @@ namespace AsgiBridge.Server;
 
 /// <summary>
 /// One HTTP request/response cycle: the ASGI <c>receive</c> and <c>send</c> of a request, as a state machine over
-/// <see cref="HttpContext"/>. Instances are pooled; the two delegates are bound once per instance, so a request
-/// costs no delegate allocations. <c>send</c> and <c>receive</c> may overlap each other but not themselves.
+/// <see cref="HttpContext"/>. Instances are pooled; the scope of each request reads its keys through the cycle, and the
+/// application's callables carry the stamp of their request, so nothing kept after a request can reach the next one.
 /// </summary>
-internal sealed partial class HttpCycle
+/// <remarks>
+/// The steps of one request (the code marks each with "Step N"):
+/// <list type="number">
+/// <item>Bind (<see cref="Initialize"/>): the endpoint rents the cycle, which builds the scope (keys read lazily) and
+/// the callables bound to the current stamp; the connection is tracked for the graceful shutdown.</item>
+/// <item>Receive: the request body in chunks (Kestrel sends <c>100 Continue</c> on the first read), then
+/// <c>http.disconnect</c> once the response is complete, the client left or the server is stopping. A receive that
+/// starts while another is pending joins it.</item>
+/// <item>Send <c>http.response.start</c>: validated and held; nothing is written yet.</item>
+/// <item>Send <c>http.response.body</c>: the first one commits the held start (<c>Content-Length</c> for a single-event
+/// body; chunked and unbuffered for a stream); each is written and flushed before <c>send</c> completes; the final one
+/// completes the response. Concurrent sends wait their turn in call order.</item>
+/// <item>Send trailers, pathsend, early hints, debug: the extensions.</item>
+/// <item>Finish (<see cref="FinishAsync"/>): the application returned or raised; its stamp is retired, the outcome is
+/// decided (500 before the start, cut off after it, nothing once complete) and stored as <see cref="AsgiConnectionOutcome"/>.</item>
+/// <item>Release (<see cref="Reset"/>): back to the pool, unless a receive or send the application left running still
+/// uses the cycle.</item>
+/// </list>
+/// </remarks>
+internal sealed partial class HttpCycle : HttpContextConnection
 {
-    private HttpContext _context = null!;
-    private HttpScope _scope = null!;
+    private readonly HttpResponseStateMachine _response = new();
+    private readonly SendQueue _sends = new();
+    private readonly ReceiveSlot _receives = new();
+
+    private AsgiBridgeRuntime _runtime = null!;
+    private AsgiOptions _options = null!;
+    private ILogger _logger = null!;
     private IHttpResponseBodyFeature _body = null!;
     private PipeWriter _writer = null!;
-    private ILogger _logger = null!;
-    private AsgiOptions _options = null!;
 
-    private readonly HttpResponseStateMachine _response = new();
     private bool _suppressBody;
     private bool _multiplexed;
     private bool _trailersAllowed;
@@ -31,47 +51,36 @@ internal sealed partial class HttpCycle
     private bool _canHaveBody;
     private bool _requestBodyDone;
     private volatile bool _disconnected;
+    private volatile bool _stopping;
     private long _bodyRead;
     private long? _requestContentLength;
 
-    private int _receiving;
-    private AsgiProtocolException? _violation;
     private TaskCompletionSource<AsgiMessage>? _disconnectWaiter;
     private CancellationTokenRegistration _abortRegistration;
+    private AsgiProtocolException? _violation;
 
-    public HttpCycle()
-    {
-        Receive = ReceiveCore;
-        Send = SendCore;
-    }
-
-    /// <summary>The ASGI <c>receive</c> of the current request.</summary>
-    public AsgiReceive Receive { get; }
-
-    /// <summary>The ASGI <c>send</c> of the current request.</summary>
-    public AsgiSend Send { get; }
+    /// <summary>The scope of the current request.</summary>
+    public HttpScope Scope { get; private set; } = null!;
 
     /// <summary>
     /// Whether no <c>receive</c> or <c>send</c> is still running. An application may return while one it started is
     /// still pending; such a cycle must not be reused, or the pending operation would act on the next request.
     /// </summary>
-    public bool IsIdle => Volatile.Read(ref _receiving) == 0 && !_response.IsSending;
+    public bool IsIdle => !_receives.IsActive && !_sends.IsHeld && _sends.WaitingCount == 0;
 
     /// <summary>Whether the response has been fully sent.</summary>
     public bool IsResponseComplete => _response.IsComplete;
 
-    /// <summary>Prepares the cycle for one request.</summary>
+    /// <summary>Step 1: prepares the cycle for one request and builds its scope.</summary>
     /// <param name="context">The request.</param>
-    /// <param name="scope">The request's scope.</param>
-    /// <param name="options">The bridge options.</param>
-    /// <param name="logger">The bridge logger.</param>
+    /// <param name="runtime">The bridge's shared settings.</param>
     /// <param name="trailersAllowed">Whether trailers can reach this client.</param>
-    public void Initialize(HttpContext context, HttpScope scope, AsgiOptions options, ILogger logger, bool trailersAllowed)
+    public void Initialize(HttpContext context, AsgiBridgeRuntime runtime, bool trailersAllowed)
     {
-        _context = context;
-        _scope = scope;
-        _options = options;
-        _logger = logger;
+        Context = context;
+        _runtime = runtime;
+        _options = runtime.Options;
+        _logger = runtime.Logger;
         _trailersAllowed = trailersAllowed;
         _body = context.Features.Get<IHttpResponseBodyFeature>()!;
         _writer = _body.Writer;
@@ -80,21 +89,27 @@ internal sealed partial class HttpCycle
         _suppressBody = HttpMethods.IsHead(request.Method);
         _multiplexed = HttpProtocol.IsHttp2(request.Protocol) || HttpProtocol.IsHttp3(request.Protocol);
         _requestContentLength = request.ContentLength;
-        var detection = context.Features.Get<IHttpRequestBodyDetectionFeature>();
-        _canHaveBody = detection?.CanHaveBody ?? true;
+        _canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
+        Scope = new HttpScope(this);
+        if (runtime.Connections.Add(this))
+        {
+            _stopping = true;
+        }
     }
 
-    /// <summary>Clears per-request state before the cycle goes back to the pool.</summary>
+    /// <summary>Step 7: clears per-request state before the cycle goes back to the pool.</summary>
     public void Reset()
     {
         _abortRegistration.Dispose();
         _abortRegistration = default;
         _disconnectWaiter = null;
-        _context = null!;
-        _scope = null!;
+        Context = null!;
+        Scope = null!;
         _body = null!;
         _writer = null!;
         _response.Reset();
+        _sends.Reset();
+        _receives.Reset();
         _suppressBody = false;
         _multiplexed = false;
         _trailersAllowed = false;
@@ -102,10 +117,40 @@ internal sealed partial class HttpCycle
         _canHaveBody = false;
         _requestBodyDone = false;
         _disconnected = false;
+        _stopping = false;
         _bodyRead = 0;
         _requestContentLength = null;
-        _receiving = 0;
         _violation = null;
+    }
+
+    /// <inheritdoc />
+    public override string ReadScheme() => Context.Request.Scheme;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// Only what makes a connection long-lived is affected: a <c>receive</c> waiting for the end of the exchange (SSE, long
+    /// polling) returns <c>http.disconnect</c>, and a streaming response may not continue (its next <c>more_body</c> send
+    /// raises), so well-written streaming loops end by themselves. A request still working towards its response, or still
+    /// receiving its body, is served normally.
+    /// </remarks>
+    public override void OnServerStopping()
+    {
+        _stopping = true;
+        Volatile.Read(ref _disconnectWaiter)?.TrySetResult(HttpDisconnect.Instance);
+    }
+
+    private bool ClientGone => _disconnected || Context.RequestAborted.IsCancellationRequested;
+
+    private void SignalResponseComplete()
+    {
+        _response.MarkComplete();
+        Volatile.Read(ref _disconnectWaiter)?.TrySetResult(HttpDisconnect.Instance);
+    }
+
+    private void SignalDisconnected()
+    {
+        _disconnected = true;
+        Volatile.Read(ref _disconnectWaiter)?.TrySetResult(HttpDisconnect.Instance);
     }
 
     /// <summary>Remembers the first protocol violation reported to the application, for the connection's outcome.</summary>
@@ -121,21 +166,8 @@ internal sealed partial class HttpCycle
         return exception;
     }
 
-    private bool ClientGone => _disconnected || _context.RequestAborted.IsCancellationRequested;
+    // Read from the request, not the scope: the application may have changed the scope, and its stamp may be retired.
+    private string LogPath => HttpContextScopeReader.Path(Context);
 
-    private void SignalResponseComplete()
-    {
-        _response.MarkComplete();
-        Volatile.Read(ref _disconnectWaiter)?.TrySetResult(HttpDisconnect.Instance);
-    }
-
-    private void SignalDisconnected()
-    {
-        _disconnected = true;
-        Volatile.Read(ref _disconnectWaiter)?.TrySetResult(HttpDisconnect.Instance);
-    }
-
-    private string LogPath => _scope.Path;
-
-    private string LogMethod => _context.Request.Method;
+    private string LogMethod => Context.Request.Method;
 }

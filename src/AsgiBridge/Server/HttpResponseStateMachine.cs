@@ -3,21 +3,20 @@ using AsgiBridge.Messages;
 namespace AsgiBridge.Server;
 
 /// <summary>
-/// The rules an application's <c>send</c> must follow on an <c>http</c> connection, as one state machine shared by the
-/// bridge (<c>HttpCycle</c>) and the in-process test client, so both accept and reject exactly the same message
-/// sequences with the same errors. It only validates and records; writing to a transport is the caller's job. It
-/// allocates nothing on the success paths, and one instance is reused across requests through <see cref="Reset"/>.
+/// The rules an application's <c>send</c> must follow on an <c>http</c> connection, as one state machine: the order of the
+/// messages, the status, the headers and the declared <c>content-length</c>. It only validates and records; writing to the
+/// transport is <see cref="HttpCycle"/>'s job. It allocates nothing on the success paths (unless it lower-cases header
+/// names), and one instance is reused across requests through <see cref="Reset"/>.
 /// </summary>
 /// <remarks>
-/// Typical use in a <c>send</c>: <see cref="TryEnterSend"/>, then the <c>Check…</c>/<c>Accept…</c> method for the
-/// message (which throws <see cref="AsgiProtocolException"/> on a violation), then the transport work with
-/// <see cref="Commit"/>, <see cref="FinishBody"/> and <see cref="MarkComplete"/> as the phases advance, and finally
-/// <see cref="ExitSend"/>.
+/// Use in a <c>send</c>: the <c>Accept…</c>/<c>Check…</c> method for the message (which throws
+/// <see cref="AsgiProtocolException"/> naming the message and field on a violation), then the transport work with
+/// <see cref="Commit"/>, <see cref="FinishBody"/> and <see cref="MarkComplete"/> as the phases advance.
 /// </remarks>
 internal sealed class HttpResponseStateMachine
 {
     private volatile HttpResponsePhase _phase;
-    private int _sending;
+    private long _bodyBytes;
 
     /// <summary>The current phase.</summary>
     public HttpResponsePhase Phase => _phase;
@@ -28,10 +27,13 @@ internal sealed class HttpResponseStateMachine
     /// <summary>The accepted <c>http.response.start</c>, or <see langword="null"/> before it.</summary>
     public HttpResponseStart? Start { get; private set; }
 
+    /// <summary>The headers of the accepted start, with lower-case names.</summary>
+    public IReadOnlyList<AsgiHeader> Headers { get; private set; } = Array.Empty<AsgiHeader>();
+
     /// <summary>The <c>content-length</c> the application declared in the start, if any.</summary>
     public long? DeclaredContentLength { get; private set; }
 
-    /// <summary>Whether the status forbids a body (1xx, 204, 304).</summary>
+    /// <summary>Whether the status forbids a body (204, 304).</summary>
     public bool BodyForbidden { get; private set; }
 
     /// <summary>Returns whether a status code forbids a response body.</summary>
@@ -39,28 +41,29 @@ internal sealed class HttpResponseStateMachine
     /// <returns><see langword="true"/> for 1xx, 204 and 304.</returns>
     public static bool IsBodyForbidden(int status) => status is (>= 100 and < 200) or 204 or 304;
 
+    /// <summary>Returns whether a status can end a request: 200–599 (1xx are informational and never final).</summary>
+    /// <param name="status">The status code.</param>
+    /// <returns><see langword="true"/> when valid.</returns>
+    public static bool IsFinalStatus(int status) => status is >= 200 and <= 599;
+
+    /// <summary>The error for a status that cannot end a request.</summary>
+    /// <param name="messageType">The start message's type.</param>
+    /// <param name="status">The status.</param>
+    /// <returns>The exception to raise.</returns>
+    public static AsgiProtocolException InvalidStatus(string messageType, int status) => new(messageType, "status", status is >= 100 and < 200
+        ? $"{status} is an informational status; a response's status is 200–599 (a 1xx would make the client read the next response as this one's)."
+        : $"{status} is not a valid HTTP status; a response's status is 200–599.");
+
     /// <summary>Clears the state for the next request.</summary>
     public void Reset()
     {
         _phase = HttpResponsePhase.Initial;
         Start = null;
+        Headers = Array.Empty<AsgiHeader>();
         DeclaredContentLength = null;
         BodyForbidden = false;
-        _sending = 0;
+        _bodyBytes = 0;
     }
-
-    /// <summary>Marks a <c>send</c> as running; <see langword="false"/> when another one still is.</summary>
-    /// <returns>Whether the caller may proceed (and must call <see cref="ExitSend"/>).</returns>
-    public bool TryEnterSend() => Interlocked.Exchange(ref _sending, 1) == 0;
-
-    /// <summary>Marks the running <c>send</c> as finished.</summary>
-    public void ExitSend() => Volatile.Write(ref _sending, 0);
-
-    /// <summary>The error for a <c>send</c> that overlaps another.</summary>
-    /// <param name="message">The message of the overlapping send.</param>
-    /// <returns>The exception to raise.</returns>
-    public static AsgiProtocolException OverlappingSend(AsgiMessage message) => new(message.Type, null,
-        "send() was called while another send() on the same connection is still running; await each send before starting the next.");
 
     /// <summary>The error for a message type an application cannot send on an <c>http</c> connection.</summary>
     /// <param name="message">The message.</param>
@@ -76,8 +79,9 @@ internal sealed class HttpResponseStateMachine
 
     /// <summary>Validates <c>http.response.start</c> and holds it (phase <see cref="HttpResponsePhase.StartHeld"/>).</summary>
     /// <param name="start">The message.</param>
+    /// <param name="rejectUppercase">Whether an upper-case header name is an error rather than lower-cased.</param>
     /// <exception cref="AsgiProtocolException">The response already started, the status or a header is invalid.</exception>
-    public void AcceptStart(HttpResponseStart start)
+    public void AcceptStart(HttpResponseStart start, bool rejectUppercase)
     {
         if (_phase != HttpResponsePhase.Initial)
         {
@@ -86,14 +90,13 @@ internal sealed class HttpResponseStateMachine
                 : new AsgiProtocolException(start.Type, null, "the response was already started; a response has exactly one http.response.start.");
         }
 
-        if (start.Status is < 100 or > 999)
+        if (!IsFinalStatus(start.Status))
         {
-            throw new AsgiProtocolException(start.Type, "status", $"{start.Status} is not a valid HTTP status code.");
+            throw InvalidStatus(start.Type, start.Status);
         }
 
-        AsgiHeaderRules.Validate(start.Headers, start.Type);
+        var headers = AsgiHeaderRules.Normalize(start.Headers, start.Type, rejectUppercase);
         long? contentLength = null;
-        var headers = start.Headers;
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
@@ -110,15 +113,17 @@ internal sealed class HttpResponseStateMachine
         }
 
         Start = start;
+        Headers = headers;
         DeclaredContentLength = contentLength;
         BodyForbidden = IsBodyForbidden(start.Status);
         _phase = HttpResponsePhase.StartHeld;
     }
 
-    /// <summary>Validates <c>http.response.body</c> against the phase and the status.</summary>
+    /// <summary>Validates <c>http.response.body</c> against the phase, the status and the declared length, and counts it.</summary>
     /// <param name="message">The message.</param>
-    /// <exception cref="AsgiProtocolException">The message is out of order or carries a forbidden body.</exception>
-    public void CheckBody(HttpResponseBody message)
+    /// <param name="suppressBody">Whether the body is not transmitted (HEAD), which exempts it from the length check.</param>
+    /// <exception cref="AsgiProtocolException">The message is out of order, carries a forbidden body, or breaks the declared content-length.</exception>
+    public void CheckBody(HttpResponseBody message, bool suppressBody)
     {
         switch (_phase)
         {
@@ -130,10 +135,29 @@ internal sealed class HttpResponseStateMachine
                 throw AfterComplete(message);
         }
 
-        if (BodyForbidden && !message.Body.IsEmpty)
+        var length = message.Body.Length;
+        if (BodyForbidden && length != 0)
         {
             throw new AsgiProtocolException(message.Type, "body", $"a {Start!.Status} response cannot have a body.");
         }
+
+        var total = _bodyBytes + length;
+        if (DeclaredContentLength is { } declared && !suppressBody && !BodyForbidden)
+        {
+            if (total > declared)
+            {
+                throw new AsgiProtocolException(message.Type, "body",
+                    $"the body would be {total} bytes, longer than the content-length {declared} declared in http.response.start.");
+            }
+
+            if (!message.MoreBody && !Start!.Trailers && total < declared)
+            {
+                throw new AsgiProtocolException(message.Type, "more_body",
+                    $"the body ends after {total} bytes, but http.response.start declared content-length {declared}.");
+            }
+        }
+
+        _bodyBytes = total;
     }
 
     /// <summary>
@@ -179,18 +203,17 @@ internal sealed class HttpResponseStateMachine
     public void MarkComplete() => _phase = HttpResponsePhase.Complete;
 
     /// <summary>
-    /// Records that the transport refused to end the body (for example a Content-Length mismatch): the response is
-    /// started but not complete, so the outcome rules abort it.
+    /// Records that the transport refused to end the body: the response is started but not complete, so the outcome rules
+    /// cut it off.
     /// </summary>
     public void ReopenBody() => _phase = HttpResponsePhase.Streaming;
 
-    /// <summary>Whether a <c>send</c> is running.</summary>
-    public bool IsSending => Volatile.Read(ref _sending) != 0;
-
     /// <summary>Validates <c>http.response.trailers</c>: announced, after the final body, with valid headers.</summary>
     /// <param name="message">The message.</param>
+    /// <param name="rejectUppercase">Whether an upper-case header name is an error rather than lower-cased.</param>
+    /// <returns>The trailers with lower-case names.</returns>
     /// <exception cref="AsgiProtocolException">The message is out of order or a header is invalid.</exception>
-    public void CheckTrailers(HttpResponseTrailers message)
+    public IReadOnlyList<AsgiHeader> CheckTrailers(HttpResponseTrailers message, bool rejectUppercase)
     {
         if (Start is null || !Start.Trailers)
         {
@@ -208,15 +231,16 @@ internal sealed class HttpResponseStateMachine
                 throw AfterComplete(message);
         }
 
-        AsgiHeaderRules.Validate(message.Headers, message.Type);
+        return AsgiHeaderRules.Normalize(message.Headers, message.Type, rejectUppercase);
     }
 
     /// <summary>Validates <c>http.response.pathsend</c> and returns the file to send.</summary>
     /// <param name="message">The message.</param>
+    /// <param name="suppressBody">Whether the body is not transmitted (HEAD), which exempts it from the length check.</param>
     /// <returns>The file, which exists.</returns>
-    /// <exception cref="AsgiProtocolException">The message is out of order, the path is relative, or the status forbids a body.</exception>
+    /// <exception cref="AsgiProtocolException">The message is out of order, the path is relative, the status forbids a body or the length differs from the declared one.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    public FileInfo CheckPathSend(HttpResponsePathSend message)
+    public FileInfo CheckPathSend(HttpResponsePathSend message, bool suppressBody)
     {
         switch (_phase)
         {
@@ -243,6 +267,12 @@ internal sealed class HttpResponseStateMachine
         if (BodyForbidden && file.Length > 0)
         {
             throw new AsgiProtocolException(message.Type, null, $"a {Start!.Status} response cannot have a body.");
+        }
+
+        if (DeclaredContentLength is { } declared && declared != file.Length && !suppressBody && !BodyForbidden)
+        {
+            throw new AsgiProtocolException(message.Type, "path",
+                $"the file has {file.Length} bytes, but http.response.start declared content-length {declared}.");
         }
 
         return file;

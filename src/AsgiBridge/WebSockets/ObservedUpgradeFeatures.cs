@@ -4,15 +4,15 @@ using Microsoft.AspNetCore.Http.Features;
 namespace AsgiBridge.WebSockets;
 
 /// <summary>
-/// Wraps the server's upgrade features (HTTP/1.1 Upgrade, HTTP/2 extended CONNECT) so the stream the WebSocket is built
-/// on is observed by a <see cref="CloseFrameObserver"/>. Installed before ASP.NET Core's WebSocket middleware runs.
+/// Wraps the server's upgrade features (HTTP/1.1 Upgrade, HTTP/2 extended CONNECT) so the close frames of both directions of
+/// the stream the WebSocket is built on are observed (<see cref="WebSocketFrameObservers"/>). Installed before ASP.NET Core's WebSocket middleware runs.
 /// </summary>
 internal static class ObservedUpgradeFeatures
 {
-    /// <summary>Installs the wrappers on a request that may become a WebSocket and returns the observer.</summary>
+    /// <summary>Installs the wrappers on a request that may become a WebSocket and returns the observers.</summary>
     /// <param name="context">The request.</param>
-    /// <returns>The observer, or <see langword="null"/> when the server offers no upgrade feature to wrap.</returns>
-    public static CloseFrameObserver? Install(HttpContext context)
+    /// <returns>The observers, or <see langword="null"/> when the server offers no upgrade feature to wrap.</returns>
+    public static WebSocketFrameObservers? Install(HttpContext context)
     {
         var features = context.Features;
         var upgrade = features.Get<IHttpUpgradeFeature>();
@@ -22,7 +22,7 @@ internal static class ObservedUpgradeFeatures
             return null;
         }
 
-        var observer = new CloseFrameObserver();
+        var observer = new WebSocketFrameObservers();
         if (upgrade is { IsUpgradableRequest: true })
         {
             features.Set<IHttpUpgradeFeature>(new ObservedUpgrade(upgrade, observer));
@@ -37,14 +37,14 @@ internal static class ObservedUpgradeFeatures
         return observer;
     }
 
-    private sealed class ObservedUpgrade(IHttpUpgradeFeature inner, CloseFrameObserver observer) : IHttpUpgradeFeature
+    private sealed class ObservedUpgrade(IHttpUpgradeFeature inner, WebSocketFrameObservers observer) : IHttpUpgradeFeature
     {
         public bool IsUpgradableRequest => inner.IsUpgradableRequest;
 
         public async Task<Stream> UpgradeAsync() => new ObservedWebSocketStream(await inner.UpgradeAsync().ConfigureAwait(false), observer);
     }
 
-    private sealed class ObservedExtendedConnect(IHttpExtendedConnectFeature inner, CloseFrameObserver observer) : IHttpExtendedConnectFeature
+    private sealed class ObservedExtendedConnect(IHttpExtendedConnectFeature inner, WebSocketFrameObservers observer) : IHttpExtendedConnectFeature
     {
         public bool IsExtendedConnect => inner.IsExtendedConnect;
 

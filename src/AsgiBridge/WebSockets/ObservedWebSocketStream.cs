@@ -1,7 +1,7 @@
 namespace AsgiBridge.WebSockets;
 
-/// <summary>The upgraded connection's stream, with every byte read shown to a <see cref="CloseFrameObserver"/>.</summary>
-internal sealed class ObservedWebSocketStream(Stream inner, CloseFrameObserver observer) : Stream
+/// <summary>The upgraded connection's stream, with every byte read and written shown to the <see cref="WebSocketFrameObservers"/>.</summary>
+internal sealed class ObservedWebSocketStream(Stream inner, WebSocketFrameObservers observers) : Stream
 {
     public override bool CanRead => inner.CanRead;
 
@@ -20,7 +20,7 @@ internal sealed class ObservedWebSocketStream(Stream inner, CloseFrameObserver o
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
-        observer.Observe(buffer.Span[..read]);
+        observers.Client.Observe(buffer.Span[..read]);
         return read;
     }
 
@@ -30,17 +30,24 @@ internal sealed class ObservedWebSocketStream(Stream inner, CloseFrameObserver o
     public override int Read(byte[] buffer, int offset, int count)
     {
         var read = inner.Read(buffer, offset, count);
-        observer.Observe(buffer.AsSpan(offset, read));
+        observers.Client.Observe(buffer.AsSpan(offset, read));
         return read;
     }
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default) =>
-        inner.WriteAsync(buffer, cancellationToken);
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        observers.Server.Observe(buffer.Span);
+        return inner.WriteAsync(buffer, cancellationToken);
+    }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        inner.WriteAsync(buffer, offset, count, cancellationToken);
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        observers.Server.Observe(buffer.AsSpan(offset, count));
+        inner.Write(buffer, offset, count);
+    }
 
     public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
 

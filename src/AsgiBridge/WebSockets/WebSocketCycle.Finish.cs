@@ -7,23 +7,30 @@ using Microsoft.AspNetCore.Http;
 namespace AsgiBridge.WebSockets;
 
 /// <summary>
-/// What happens when the application returns or raises. Before accept: HTTP 500 (as uvicorn and hypercorn do).
-/// After accept: an exception closes with 1011; a plain return closes with 1000 — the application ending is a
-/// normal end of the session (ASGI: "if the application dies the socket should be closed"), and keeping 1011 for
-/// failures lets clients tell a crash from a finished conversation. A client's close is echoed; the bridge then
-/// waits up to <see cref="Hosting.AsgiOptions.WebSocketCloseTimeout"/> for the closing handshake and aborts after that.
+/// Step 6: what happens when the application returns or raises. Before accept: HTTP 500 (as uvicorn and hypercorn do).
+/// After accept: an exception closes with 1011; a plain return closes with 1000 — the application ending is a normal end
+/// of the session (ASGI: "if the application dies the socket should be closed"), and keeping 1011 for failures lets
+/// clients tell a crash from a finished conversation. A client's close is echoed; the bridge then waits up to
+/// <see cref="Hosting.AsgiOptions.WebSocketCloseTimeout"/> for the closing handshake and aborts after that.
 /// </summary>
 internal sealed partial class WebSocketCycle
 {
-    /// <summary>Turns the application's outcome into a well-formed end of the connection.</summary>
+    /// <summary>Turns the application's outcome into a well-formed end of the connection, and records it.</summary>
     /// <param name="exception">What the application raised, or <see langword="null"/> when it returned.</param>
     /// <returns>A task that completes when the connection has been closed or aborted.</returns>
     public async Task FinishAsync(Exception? exception)
     {
+        EndApplication();
+        if (_sends.WaitingCount != 0)
+        {
+            _sends.Fail(new AsgiClientDisconnectedException("The ASGI application returned before this send ran; its connection is closed."));
+        }
+
+        // A send the application left running finishes before the bridge's last word.
+        await _sends.EnterExclusiveAsync().ConfigureAwait(false);
         var clientLeft = exception is not null && IsDisconnect(exception);
         var state = _state;
         var failed = exception is not null && !clientLeft;
-        var closeCode = (int)WebSocketCloseStatus.NormalClosure;
         try
         {
             switch (state)
@@ -37,18 +44,18 @@ internal sealed partial class WebSocketCycle
                     await FinishDenialAsync(exception, clientLeft).ConfigureAwait(false);
                     break;
                 default:
-                    closeCode = _appCloseCode ?? Disconnect?.Code ?? (failed && state == CycleState.Accepted ? (int)WebSocketCloseStatus.InternalServerError : closeCode);
                     await FinishOpenAsync(exception, clientLeft).ConfigureAwait(false);
                     break;
             }
         }
         finally
         {
-            _context.Features.Set(Outcome(state, exception, clientLeft, failed, closeCode));
+            Context.Features.Set(Outcome(state, exception, clientLeft, failed));
+            _sends.Exit();
         }
     }
 
-    private AsgiConnectionOutcome Outcome(CycleState state, Exception? exception, bool clientLeft, bool failed, int closeCode)
+    private AsgiConnectionOutcome Outcome(CycleState state, Exception? exception, bool clientLeft, bool failed)
     {
         var violation = Volatile.Read(ref _violation);
         switch (state)
@@ -65,13 +72,14 @@ internal sealed partial class WebSocketCycle
             default:
                 var end = clientLeft ? AsgiConnectionEnd.ClientDisconnected
                     : failed || violation is not null ? AsgiConnectionEnd.ApplicationError : AsgiConnectionEnd.Completed;
-                return new AsgiConnectionOutcome(end, exception, violation, webSocketCloseCode: closeCode);
+                var code = Volatile.Read(ref _closeCode);
+                return new AsgiConnectionOutcome(end, exception, violation, webSocketCloseCode: code == 0 ? null : code);
         }
     }
 
     private async Task FinishUnansweredAsync(Exception? exception, bool clientLeft)
     {
-        if (clientLeft || _aborted.IsCancellationRequested)
+        if (clientLeft)
         {
             AsgiLog.WebSocketClientDisconnected(_logger, LogPath, WebSocketCloseCodes.AbnormalClosure);
             return;
@@ -86,10 +94,10 @@ internal sealed partial class WebSocketCycle
             AsgiLog.WebSocketAppExceptionBeforeAccept(_logger, LogPath, exception);
         }
 
-        var response = _context.Response;
+        var response = Context.Response;
         if (response.HasStarted)
         {
-            _context.Abort();
+            Context.Abort();
             return;
         }
 
@@ -124,12 +132,12 @@ internal sealed partial class WebSocketCycle
         // A denial response left unfinished: cut it off when the application failed, otherwise end it here.
         if (exception is not null)
         {
-            _context.Abort();
+            Context.Abort();
             return;
         }
 
         _state = CycleState.Denied;
-        await CompleteDenialAsync(_context.Response).ConfigureAwait(false);
+        await CompleteDenialAsync(Context.Response).ConfigureAwait(false);
     }
 
     private async Task FinishOpenAsync(Exception? exception, bool clientLeft)
@@ -156,23 +164,16 @@ internal sealed partial class WebSocketCycle
         using var timeout = new CancellationTokenSource(_options.WebSocketCloseTimeout);
         try
         {
-            await _sendLock.WaitAsync(timeout.Token).ConfigureAwait(false);
-            try
+            switch (socket.State)
             {
-                switch (socket.State)
-                {
-                    case WebSocketState.Open or WebSocketState.CloseSent:
-                        // Sends our close if not sent yet, then drains (with a small pooled buffer) until the client's close.
-                        await socket.CloseAsync(status, null, timeout.Token).ConfigureAwait(false);
-                        break;
-                    case WebSocketState.CloseReceived:
-                        await socket.CloseOutputAsync(EchoStatus(socket.CloseStatus), null, timeout.Token).ConfigureAwait(false);
-                        break;
-                }
-            }
-            finally
-            {
-                _sendLock.Release();
+                case WebSocketState.Open or WebSocketState.CloseSent:
+                    // Sends our close if not sent yet, then drains (with a small pooled buffer) until the client's close.
+                    RecordCloseCode((int)status);
+                    await socket.CloseAsync(status, null, timeout.Token).ConfigureAwait(false);
+                    break;
+                case WebSocketState.CloseReceived:
+                    await socket.CloseOutputAsync(EchoStatus(socket.CloseStatus), null, timeout.Token).ConfigureAwait(false);
+                    break;
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)

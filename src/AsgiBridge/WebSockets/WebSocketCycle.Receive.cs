@@ -6,60 +6,85 @@ using AsgiBridge.Messages;
 
 namespace AsgiBridge.WebSockets;
 
-/// <summary>The <c>receive</c> half: <c>websocket.connect</c>, then one <c>websocket.receive</c> per complete message, then <c>websocket.disconnect</c> forever.</summary>
+/// <summary>Steps 2 and 4, the <c>receive</c> half: <c>websocket.connect</c>, then one <c>websocket.receive</c> per complete message, then <c>websocket.disconnect</c> forever.</summary>
 internal sealed partial class WebSocketCycle
 {
-    private ValueTask<AsgiMessage> ReceiveCore()
+    /// <inheritdoc />
+    public override ValueTask<AsgiMessage> ReceiveAsync(int generation)
     {
-        if (!_connectDelivered)
+        if (!IsCurrent(generation))
         {
-            _connectDelivered = true;
+            return ValueTask.FromException<AsgiMessage>(Ended(null));
+        }
+
+        if (Interlocked.Exchange(ref _connectDelivered, 1) == 0)
+        {
             return new ValueTask<AsgiMessage>(WebSocketConnect.Instance);
         }
 
-        if (Disconnect is { } disconnect)
+        while (true)
         {
-            return new ValueTask<AsgiMessage>(disconnect);
-        }
+            if (Disconnect is { } disconnect)
+            {
+                return new ValueTask<AsgiMessage>(disconnect);
+            }
 
-        switch (_state)
-        {
-            case CycleState.Handshake:
-                throw Violation(new AsgiProtocolException(AsgiMessageTypes.WebSocketConnect, null,
-                    "receive() was called before the application answered websocket.connect; send websocket.accept or websocket.close first."));
-            case CycleState.Denying or CycleState.Denied:
-                return new ValueTask<AsgiMessage>(SetDisconnect(WebSocketCloseCodes.AbnormalClosure));
-        }
+            switch (_state)
+            {
+                case CycleState.Handshake:
+                    if (_aborted.IsCancellationRequested)
+                    {
+                        // The client left before the application answered (uvicorn reports it the same way).
+                        return new ValueTask<AsgiMessage>(SetDisconnect(WebSocketCloseCodes.AbnormalClosure));
+                    }
 
-        if (Interlocked.Exchange(ref _receiving, 1) == 1)
-        {
-            throw Violation(new AsgiProtocolException("receive() was called while another receive() of the same WebSocket was still pending."));
-        }
+                    return ValueTask.FromException<AsgiMessage>(Violation(new AsgiProtocolException(AsgiMessageTypes.WebSocketConnect, null,
+                        "receive() was called before the application answered websocket.connect; send websocket.accept or websocket.close first.")));
+                case CycleState.Denying or CycleState.Denied:
+                    return new ValueTask<AsgiMessage>(SetDisconnect(WebSocketCloseCodes.AbnormalClosure));
+            }
 
-        return ReceiveMessageAsync();
+            if (_receives.TryBegin())
+            {
+                return ReceiveMessageAsync();
+            }
+
+            // Another receive is pending (one raced against a timeout and abandoned, typically): share its event.
+            if (_receives.Join() is { } joined)
+            {
+                return new ValueTask<AsgiMessage>(joined);
+            }
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<AsgiMessage> ReceiveMessageAsync()
     {
+        AsgiMessage? message = null;
         try
         {
-            while (true)
+            while (message is null)
             {
-                var message = await ReadMessageAsync().ConfigureAwait(false);
-                if (message is not null)
-                {
-                    return message;
-                }
+                message = await ReadMessageAsync().ConfigureAwait(false);
             }
+
+            return message;
+        }
+        catch (Exception ex)
+        {
+            _receives.End(null, ex);
+            throw;
         }
         finally
         {
-            Volatile.Write(ref _receiving, 0);
+            if (message is not null)
+            {
+                _receives.End(message);
+            }
         }
     }
 
-    /// <summary>Reads one complete message, or the close; <see langword="null"/> for data that arrived after the application closed.</summary>
+    /// <summary>Reads one complete message, or the close; <see langword="null"/> for data that arrived after the close was sent.</summary>
     private async ValueTask<AsgiMessage?> ReadMessageAsync()
     {
         var socket = _socket!;
@@ -94,7 +119,7 @@ internal sealed partial class WebSocketCycle
                 return await OnCloseReceivedAsync(socket).ConfigureAwait(false);
             }
 
-            if (_state == CycleState.ClosedByApp)
+            if (_state == CycleState.Closing)
             {
                 return null;
             }
@@ -130,19 +155,27 @@ internal sealed partial class WebSocketCycle
 
     /// <summary>
     /// The code to report when a read fails. System.Net.WebSockets validates frames and text itself: on a violation it
-    /// sends the close frame (1007 for invalid UTF-8, 1002 otherwise) and throws <see cref="WebSocketError.Faulted"/>
-    /// without an inner exception. Everything else is a dropped connection (1006).
+    /// sends a close frame (1002, 1007, …) and throws <see cref="WebSocketError.Faulted"/>; the code it put on the wire is
+    /// read from the observed frames, so the application is told what the client was told. Everything else is a drop (1006).
     /// </summary>
-    private static int FailureCode(Exception exception, WebSocketMessageType type) =>
-        exception is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted, InnerException: null }
+    private int FailureCode(Exception exception, WebSocketMessageType type)
+    {
+        if (Frames?.Server.CloseCode is { } sent)
+        {
+            return sent;
+        }
+
+        // Without the observed frames (EnableWebSockets off and the application's own UseWebSockets): the best guess.
+        return exception is WebSocketException { WebSocketErrorCode: WebSocketError.Faulted, InnerException: null }
             ? type == WebSocketMessageType.Text ? WebSocketCloseCodes.InvalidPayloadData : WebSocketCloseCodes.ProtocolError
             : WebSocketCloseCodes.AbnormalClosure;
+    }
 
     /// <summary>The client sent its close frame: report its code (1005 when it had none) and answer it.</summary>
     private async ValueTask<AsgiMessage> OnCloseReceivedAsync(WebSocket socket)
     {
         var status = socket.CloseStatus;
-        if (status == WebSocketCloseStatus.NormalClosure && _context.Features.Get<CloseFrameObserver>() is { EmptyCloseReceived: true })
+        if (status == WebSocketCloseStatus.NormalClosure && Frames is { Client.EmptyCloseSeen: true })
         {
             // System.Net.WebSockets reports a close frame without a code as 1000; the spec wants 1005 for it.
             status = WebSocketCloseStatus.Empty;
@@ -151,8 +184,8 @@ internal sealed partial class WebSocketCycle
         var disconnect = SetDisconnect(status is { } code and not WebSocketCloseStatus.Empty ? (int)code : WebSocketCloseCodes.NoStatusReceived, socket.CloseStatusDescription);
         AsgiLog.WebSocketClientDisconnected(_logger, LogPath, disconnect.Code);
 
-        // Echo the close now unless the application is sending; then the cleanup after the application echoes it.
-        if (socket.State == WebSocketState.CloseReceived && _sendLock.Wait(0))
+        // Echo the close now unless a send is being written; then the finish echoes it.
+        if (socket.State == WebSocketState.CloseReceived && _sends.TryEnter())
         {
             try
             {
@@ -164,7 +197,7 @@ internal sealed partial class WebSocketCycle
             }
             finally
             {
-                _sendLock.Release();
+                _sends.Exit();
             }
         }
 
@@ -193,7 +226,7 @@ internal sealed partial class WebSocketCycle
         }
 
         var disconnect = SetDisconnect((int)status);
-        await _sendLock.WaitAsync(_aborted).ConfigureAwait(false);
+        await _sends.EnterExclusiveAsync().ConfigureAwait(false);
         try
         {
             if (_socket!.State == WebSocketState.Open)
@@ -203,7 +236,7 @@ internal sealed partial class WebSocketCycle
         }
         finally
         {
-            _sendLock.Release();
+            _sends.Exit();
         }
 
         return disconnect;

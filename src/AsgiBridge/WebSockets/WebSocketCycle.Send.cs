@@ -4,38 +4,72 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Messages;
+using AsgiBridge.Server;
 using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.WebSockets;
 
-/// <summary>The <c>send</c> half: accept or deny the handshake, then data frames and the close.</summary>
+/// <summary>Steps 3 and 4, the <c>send</c> half: accept or deny the handshake, then data frames and the close.</summary>
 internal sealed partial class WebSocketCycle
 {
-    private ValueTask SendCore(AsgiMessage message)
+    /// <inheritdoc />
+    public override ValueTask SendAsync(AsgiMessage message, int generation)
     {
-        ArgumentNullException.ThrowIfNull(message);
-        if (message is WebSocketSend data)
+        if (message is null)
         {
-            try
-            {
-                ValidateData(data);
-            }
-            catch (AsgiProtocolException ex)
-            {
-                throw Violation(ex);
-            }
+            return ValueTask.FromException(new ArgumentNullException(nameof(message)));
         }
 
-        if (Interlocked.Exchange(ref _appSending, 1) == 1)
+        if (!IsCurrent(generation))
         {
-            throw Violation(new AsgiProtocolException(message.Type, null, "send() was called while another send() of the same WebSocket was still running; await each send before the next."));
+            return ValueTask.FromException(Ended(message));
         }
 
-        return SendMessageAsync(message);
+        if (message is WebSocketSend data && Invalid(data) is { } invalid)
+        {
+            return ValueTask.FromException(Violation(invalid));
+        }
+
+        if (!_sends.TryEnter())
+        {
+            return QueueSend(message);
+        }
+
+        return SendOwned(message);
     }
 
+    /// <summary>Another send is being written: wait behind it, in call order; past the limit, close with 1008.</summary>
+    private ValueTask QueueSend(AsgiMessage message)
+    {
+        var turn = _sends.TryQueue(SizeOf(message), _options.SendQueueLimit, _options.SendQueueByteLimit);
+        if (turn is null)
+        {
+            AsgiLog.WebSocketSendQueueFull(_logger, LogPath, _options.SendQueueLimit);
+            var closed = new AsgiClientDisconnectedException(
+                $"More than {_options.SendQueueLimit} sends (or {_options.SendQueueByteLimit} bytes) were waiting for this WebSocket (AsgiOptions.SendQueueLimit): the client does not read, so the bridge closed the connection with 1008.");
+            _sends.Fail(closed);
+            _ = CloseByBridgeAsync(WebSocketCloseStatus.PolicyViolation, "send queue full");
+            return ValueTask.FromException(closed);
+        }
+
+        return turn.IsCompletedSuccessfully ? SendOwned(message) : SendAfter(turn, message);
+    }
+
+    private async ValueTask SendAfter(Task turn, AsgiMessage message)
+    {
+        await turn.ConfigureAwait(false);
+        await SendOwned(message).ConfigureAwait(false);
+    }
+
+    private static long SizeOf(AsgiMessage message) => message switch
+    {
+        WebSocketSend { Text: { } text } => text.Length,
+        WebSocketSend { Bytes: { } bytes } => bytes.Length,
+        _ => 0,
+    };
+
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask SendMessageAsync(AsgiMessage message)
+    private async ValueTask SendOwned(AsgiMessage message)
     {
         try
         {
@@ -62,18 +96,14 @@ internal sealed partial class WebSocketCycle
         }
         finally
         {
-            Volatile.Write(ref _appSending, 0);
+            _sends.Exit();
         }
     }
 
-    private static void ValidateData(WebSocketSend data)
-    {
-        if (data.Bytes is null == data.Text is null)
-        {
-            throw new AsgiProtocolException(AsgiMessageTypes.WebSocketSend, data.Text is null ? "bytes" : "text",
-                "exactly one of 'bytes' and 'text' must be set (not " + (data.Text is null ? "neither" : "both") + ").");
-        }
-    }
+    private static AsgiProtocolException? Invalid(WebSocketSend data) => data.Bytes is null == data.Text is null
+        ? new AsgiProtocolException(AsgiMessageTypes.WebSocketSend, data.Text is null ? "bytes" : "text",
+            "exactly one of 'bytes' and 'text' must be set (not " + (data.Text is null ? "neither" : "both") + ").")
+        : null;
 
     private ValueTask AnswerHandshakeAsync(AsgiMessage message) => message switch
     {
@@ -83,10 +113,10 @@ internal sealed partial class WebSocketCycle
         _ => throw new AsgiProtocolException(message.Type, null, "the handshake is not answered yet; send websocket.accept, websocket.close or websocket.http.response.start first."),
     };
 
+    /// <summary>Step 3: completes the handshake.</summary>
     private async ValueTask AcceptAsync(WebSocketAccept accept)
     {
-        var headers = accept.Headers;
-        AsgiHeaderRules.Validate(headers, AsgiMessageTypes.WebSocketAccept);
+        var headers = AsgiHeaderRules.Normalize(accept.Headers, AsgiMessageTypes.WebSocketAccept, _options.RejectUppercaseResponseHeaderNames);
         for (var i = 0; i < headers.Count; i++)
         {
             if (string.Equals(headers[i].Name, "sec-websocket-protocol", StringComparison.Ordinal))
@@ -97,13 +127,20 @@ internal sealed partial class WebSocketCycle
         }
 
         var subprotocol = accept.Subprotocol;
-        if (subprotocol is not null && !_scope.Subprotocols.Contains(subprotocol, StringComparer.Ordinal))
+        if (subprotocol is not null && !Scope.Subprotocols.Contains(subprotocol, StringComparer.Ordinal))
         {
             throw new AsgiProtocolException(AsgiMessageTypes.WebSocketAccept, "subprotocol",
                 $"'{subprotocol}' is not one of the subprotocols the client offered.");
         }
 
-        var responseHeaders = _context.Response.Headers;
+        if (_aborted.IsCancellationRequested)
+        {
+            SetDisconnect(WebSocketCloseCodes.AbnormalClosure);
+            _state = CycleState.Denied;
+            throw new AsgiClientDisconnectedException("The client disconnected before the WebSocket handshake completed.");
+        }
+
+        var responseHeaders = Context.Response.Headers;
         for (var i = 0; i < headers.Count; i++)
         {
             responseHeaders.Append(headers[i].Name, headers[i].Value);
@@ -126,7 +163,7 @@ internal sealed partial class WebSocketCycle
 
         try
         {
-            _socket = await _context.WebSockets.AcceptWebSocketAsync(acceptContext).ConfigureAwait(false);
+            _socket = await Context.WebSockets.AcceptWebSocketAsync(acceptContext).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsTransportFailure(ex))
         {
@@ -137,13 +174,18 @@ internal sealed partial class WebSocketCycle
 
         _state = CycleState.Accepted;
         AsgiLog.WebSocketHandshakeAccepted(_logger, LogPath, subprotocol);
+        if (_shutdownRequested)
+        {
+            // The server began stopping while the handshake was held: the session ends at once.
+            _ = CloseByBridgeAsync((WebSocketCloseStatus)_options.ShutdownWebSocketCloseCode, null);
+        }
     }
 
     private async ValueTask DenyForbiddenAsync()
     {
         _state = CycleState.Denied;
         AsgiLog.WebSocketDenied(_logger, LogPath, StatusCodes.Status403Forbidden);
-        var response = _context.Response;
+        var response = Context.Response;
         response.StatusCode = StatusCodes.Status403Forbidden;
         response.ContentLength = 0;
         await CompleteDenialAsync(response).ConfigureAwait(false);
@@ -151,17 +193,17 @@ internal sealed partial class WebSocketCycle
 
     private ValueTask StartDenial(WebSocketHttpResponseStart start)
     {
-        if (start.Status is < 100 or > 999)
+        if (!HttpResponseStateMachine.IsFinalStatus(start.Status))
         {
-            throw new AsgiProtocolException(AsgiMessageTypes.WebSocketHttpResponseStart, "status", $"{start.Status} is not an HTTP status code.");
+            throw HttpResponseStateMachine.InvalidStatus(AsgiMessageTypes.WebSocketHttpResponseStart, start.Status);
         }
 
-        AsgiHeaderRules.Validate(start.Headers, AsgiMessageTypes.WebSocketHttpResponseStart);
-        var response = _context.Response;
+        var headers = AsgiHeaderRules.Normalize(start.Headers, AsgiMessageTypes.WebSocketHttpResponseStart, _options.RejectUppercaseResponseHeaderNames);
+        var response = Context.Response;
         response.StatusCode = start.Status;
-        for (var i = 0; i < start.Headers.Count; i++)
+        for (var i = 0; i < headers.Count; i++)
         {
-            response.Headers.Append(start.Headers[i].Name, start.Headers[i].Value);
+            response.Headers.Append(headers[i].Name, headers[i].Value);
         }
 
         _state = CycleState.Denying;
@@ -176,7 +218,7 @@ internal sealed partial class WebSocketCycle
             throw new AsgiProtocolException(message.Type, null, "only websocket.http.response.body may follow websocket.http.response.start.");
         }
 
-        var response = _context.Response;
+        var response = Context.Response;
         try
         {
             CloseConnectionAfterDenial(response);
@@ -216,7 +258,7 @@ internal sealed partial class WebSocketCycle
     /// <summary>A denied WebSocket request ends its HTTP/1.x connection (ASGI: send the response, then close).</summary>
     private void CloseConnectionAfterDenial(HttpResponse response)
     {
-        if (!response.HasStarted && !HttpProtocol.IsHttp2(_context.Request.Protocol) && !HttpProtocol.IsHttp3(_context.Request.Protocol))
+        if (!response.HasStarted && !HttpProtocol.IsHttp2(Context.Request.Protocol) && !HttpProtocol.IsHttp3(Context.Request.Protocol))
         {
             response.Headers.Connection = "close";
         }
@@ -244,15 +286,14 @@ internal sealed partial class WebSocketCycle
 
     private async ValueTask SendDataAsync(WebSocketSend data)
     {
-        await _sendLock.WaitAsync().ConfigureAwait(false);
+        if (Disconnect is not null)
+        {
+            throw new AsgiClientDisconnectedException("The WebSocket connection is closed.");
+        }
+
         byte[]? rented = null;
         try
         {
-            if (Disconnect is not null || _state != CycleState.Accepted)
-            {
-                throw new AsgiClientDisconnectedException("The WebSocket connection is closed.");
-            }
-
             if (data.Text is { } text)
             {
                 rented = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(text));
@@ -275,11 +316,10 @@ internal sealed partial class WebSocketCycle
             {
                 ArrayPool<byte>.Shared.Return(rented);
             }
-
-            _sendLock.Release();
         }
     }
 
+    /// <summary>Step 5: the application's close, sent with its code and reason.</summary>
     private async ValueTask CloseByAppAsync(WebSocketClose close)
     {
         if (!WebSocketCloseCodes.IsSendable(close.Code))
@@ -292,13 +332,12 @@ internal sealed partial class WebSocketCycle
             throw new AsgiProtocolException(AsgiMessageTypes.WebSocketClose, "reason", $"the reason is longer than {WebSocketCloseCodes.MaxReasonBytes} UTF-8 bytes.");
         }
 
-        await _sendLock.WaitAsync().ConfigureAwait(false);
         try
         {
             if (_socket!.State is WebSocketState.Open or WebSocketState.CloseReceived && Disconnect is null)
             {
-                _state = CycleState.ClosedByApp;
-                _appCloseCode = close.Code;
+                _state = CycleState.Closing;
+                RecordCloseCode(close.Code);
                 await _socket.CloseOutputAsync((WebSocketCloseStatus)close.Code, close.Reason, _aborted).ConfigureAwait(false);
             }
         }
@@ -306,9 +345,55 @@ internal sealed partial class WebSocketCycle
         {
             SetDisconnect(WebSocketCloseCodes.AbnormalClosure);
         }
+    }
+
+    /// <summary>
+    /// Step 5: a close the bridge itself sends (server shutdown, a full send queue). The application receives
+    /// <c>websocket.disconnect</c> with this code; a client that does not answer within the close timeout is cut off.
+    /// </summary>
+    private async Task CloseByBridgeAsync(WebSocketCloseStatus status, string? reason)
+    {
+        SetDisconnect((int)status, reason);
+        await _sends.EnterExclusiveAsync().ConfigureAwait(false);
+        try
+        {
+            if (_socket is { State: WebSocketState.Open or WebSocketState.CloseReceived } socket)
+            {
+                _state = CycleState.Closing;
+                await socket.CloseOutputAsync(status, reason, _aborted).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            // Gone already.
+        }
         finally
         {
-            _sendLock.Release();
+            _sends.Exit();
+        }
+
+        try
+        {
+            await Task.Delay(_options.WebSocketCloseTimeout, _aborted).ConfigureAwait(false);
+            if (_socket is { State: not (WebSocketState.Closed or WebSocketState.Aborted) } open)
+            {
+                AsgiLog.WebSocketCloseTimeout(_logger, LogPath);
+                open.Abort();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended before the timeout.
+        }
+    }
+
+    /// <inheritdoc />
+    public override void OnServerStopping()
+    {
+        _shutdownRequested = true;
+        if (_state == CycleState.Accepted)
+        {
+            _ = CloseByBridgeAsync((WebSocketCloseStatus)_options.ShutdownWebSocketCloseCode, null);
         }
     }
 }

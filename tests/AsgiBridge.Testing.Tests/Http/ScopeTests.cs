@@ -31,7 +31,7 @@ public sealed class ScopeTests
         Assert.Equal(new AsgiHeader("host", "testserver"), scope.Headers[0]);
         Assert.Equal([AsgiExtensionNames.PathSend], scope.Extensions!.Keys);
         Assert.Null(scope.State);
-        Assert.Null(scope.HttpContext);
+        Assert.Null(AsgiBridge.Hosting.AsgiScopeHttpContextExtensions.GetHttpContext(scope));
     }
 
     [Fact]

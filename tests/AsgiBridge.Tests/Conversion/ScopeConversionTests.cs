@@ -1,5 +1,6 @@
 using System.Net;
 using AsgiBridge.Conversion;
+using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using static AsgiBridge.Tests.Conversion.MessageSamples;
 
@@ -229,7 +230,7 @@ public sealed class ScopeConversionTests
     }
 
     [Fact]
-    public void Scope_built_from_a_request_converts_with_the_request_values()
+    public async Task Scope_built_from_a_request_converts_with_the_request_values()
     {
         var context = new DefaultHttpContext();
         context.Request.Method = "PUT";
@@ -239,7 +240,7 @@ public sealed class ScopeConversionTests
         context.Request.Headers["X-Trace"] = "t1";
         context.Connection.RemoteIpAddress = IPAddress.Loopback;
         context.Connection.RemotePort = 5555;
-        var scope = new HttpScope(context);
+        var scope = await HttpContextHarness.CaptureScopeAsync(context);
 
         var d = AsgiScopeConverter.ToDictionary(scope);
         Assert.Equal("PUT", d["method"]);

@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
@@ -12,43 +13,72 @@ public sealed class HttpCycleReceiveUnitTests
     private static readonly TimeSpan s_timeout = AsgiTestApps.Timeout;
 
     [Fact]
-    public async Task Overlapping_sends_are_rejected()
+    public async Task Overlapping_sends_are_written_in_call_order()
     {
         var context = HttpContextHarness.Context();
         var pipe = HttpContextHarness.AddBackpressuredBody(context);
-        var firstPending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        AsgiProtocolException? raised = null;
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var run = HttpContextHarness.Handler(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200));
             var first = send(new HttpResponseBody(new byte[8192], moreBody: true));
             Assert.False(first.IsCompleted);
-            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseBody("y"u8.ToArray())));
-            firstPending.SetResult();
+            var second = send(new HttpResponseBody("y"u8.ToArray(), moreBody: true));
+            var third = send(new HttpResponseBody("z"u8.ToArray()));
+            Assert.False(second.IsCompleted);
+            queued.SetResult();
             await first;
-            await send(new HttpResponseBody("z"u8.ToArray()));
+            await second;
+            await third;
         }).HandleAsync(context);
 
-        await firstPending.Task.WaitAsync(s_timeout);
+        await queued.Task.WaitAsync(s_timeout);
         var body = await ReadToEndAsync(pipe.Reader);
         await run.WaitAsync(s_timeout);
-        Assert.Contains("another send()", raised!.Message, StringComparison.Ordinal);
-        Assert.Equal(8193, body.Length);
-        Assert.Equal((byte)'z', body[^1]);
+        Assert.Equal(8194, body.Length);
+        Assert.Equal("yz", Encoding.ASCII.GetString(body[^2..]));
+        Assert.Equal(AsgiConnectionEnd.Completed, context.GetAsgiOutcome()!.End);
     }
 
     [Fact]
-    public async Task Receive_and_send_may_run_concurrently_and_overlapping_receives_are_rejected()
+    public async Task Sends_past_the_queue_limit_raise_and_the_queued_ones_still_go_out()
+    {
+        var context = HttpContextHarness.Context();
+        var pipe = HttpContextHarness.AddBackpressuredBody(context);
+        var queued = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        AsgiProtocolException? raised = null;
+        var run = HttpContextHarness.Handler(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200));
+            var first = send(new HttpResponseBody(new byte[8192], moreBody: true));
+            var waiting = send(new HttpResponseBody("y"u8.ToArray(), moreBody: true));
+            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseBody("z"u8.ToArray(), moreBody: true)));
+            queued.SetResult();
+            await first;
+            await waiting;
+            await send(new HttpResponseBody("!"u8.ToArray()));
+        }, options: new AsgiOptions { SendQueueLimit = 1 }).HandleAsync(context);
+
+        await queued.Task.WaitAsync(s_timeout);
+        var body = await ReadToEndAsync(pipe.Reader);
+        await run.WaitAsync(s_timeout);
+        Assert.Contains("SendQueueLimit", raised!.Message, StringComparison.Ordinal);
+        Assert.Equal("y!", Encoding.ASCII.GetString(body[^2..]));
+    }
+
+    [Fact]
+    public async Task Receive_and_send_may_run_concurrently_and_an_overlapping_receive_shares_the_pending_one()
     {
         var context = HttpContextHarness.Context(method: "POST");
         var request = new Pipe();
         context.Request.Body = request.Reader.AsStream();
-        AsgiProtocolException? overlapping = null;
+        AsgiMessage? overlapping = null;
         var handler = HttpContextHarness.Handler(async (_, receive, send) =>
         {
-            var pendingReceive = receive();
+            // The first receive is abandoned, as Task.WhenAny(receive(), delay) or asyncio.wait_for leave it.
+            var pendingReceive = receive().AsTask();
             Assert.False(pendingReceive.IsCompleted);
-            overlapping = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await receive());
+            var joined = receive().AsTask();
 
             // send completes while receive is still waiting for the body.
             await send(new HttpResponseStart(200));
@@ -57,6 +87,7 @@ public sealed class HttpCycleReceiveUnitTests
             await request.Writer.WriteAsync("payload"u8.ToArray());
             await request.Writer.CompleteAsync();
 
+            overlapping = await joined;
             var messages = new List<HttpRequestBody> { (HttpRequestBody)await pendingReceive };
             while (messages[^1].MoreBody)
             {
@@ -67,7 +98,7 @@ public sealed class HttpCycleReceiveUnitTests
         });
 
         await handler.HandleAsync(context).WaitAsync(s_timeout);
-        Assert.Contains("another receive()", overlapping!.Message, StringComparison.Ordinal);
+        Assert.StartsWith("payload", Encoding.ASCII.GetString(((HttpRequestBody)overlapping!).Body.Span), StringComparison.Ordinal);
         Assert.Equal("started;payload", HttpContextHarness.ResponseText(context));
     }
 

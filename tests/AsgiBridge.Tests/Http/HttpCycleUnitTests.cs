@@ -128,7 +128,6 @@ public sealed class HttpCycleUnitTests
     }
 
     [Theory]
-    [InlineData("Content-Type", "x")]
     [InlineData(":status", "200")]
     [InlineData("", "x")]
     [InlineData("bad name", "x")]
@@ -184,11 +183,53 @@ public sealed class HttpCycleUnitTests
         {
             await send(new HttpResponseStart(200, trailers: true));
             await send(new HttpResponseBody("x"u8.ToArray()));
-            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseTrailers([new("X-Upper", "1")])));
+            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseTrailers([new("x bad", "1")])));
             await send(new HttpResponseTrailers([new("x-checksum", "abc")]));
         }).HandleAsync(context);
 
         Assert.Equal(AsgiMessageTypes.HttpResponseTrailers, raised!.MessageType);
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(101)]
+    [InlineData(103)]
+    [InlineData(199)]
+    [InlineData(600)]
+    [InlineData(999)]
+    [InlineData(0)]
+    public async Task A_status_that_cannot_end_a_request_raises_and_escaping_gives_500(int status)
+    {
+        var context = HttpContextHarness.Context();
+        AsgiProtocolException? raised = null;
+        await HttpContextHarness.Handler(async (_, _, send) =>
+        {
+            raised = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await send(new HttpResponseStart(status)));
+            throw raised;
+        }).HandleAsync(context);
+
+        Assert.Equal("status", raised!.Field);
+        Assert.Equal(500, context.Response.StatusCode);
+        Assert.Same(raised, context.GetAsgiOutcome()!.Exception);
+    }
+
+    [Fact]
+    public async Task Upper_case_names_are_lower_cased_in_starts_and_trailers()
+    {
+        var context = HttpContextHarness.Context(protocol: "HTTP/2");
+        context.Request.Headers.TE = "trailers";
+        var trailers = HttpContextHarness.AddTrailersFeature(context);
+        await HttpContextHarness.Handler(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("Content-Type", "text/plain"), new("X-Special", "1")], trailers: true));
+            await send(new HttpResponseBody("x"u8.ToArray()));
+            await send(new HttpResponseTrailers([new("X-Checksum", "abc")]));
+        }).HandleAsync(context);
+
+        Assert.Equal("text/plain", context.Response.Headers.ContentType.ToString());
+        Assert.Equal("1", context.Response.Headers["x-special"].ToString());
+        Assert.Equal("abc", trailers["x-checksum"].ToString());
+        Assert.Null(context.GetAsgiOutcome()!.ProtocolViolation);
     }
 
     [Theory]

@@ -91,7 +91,7 @@ public sealed class HttpScopeUnitTests
         context.Request.QueryString = new QueryString("?a=1&b=%20x&c=%C3%A9");
         var scope = await HttpContextHarness.CaptureScopeAsync(context);
         Assert.Equal("a=1&b=%20x&c=%C3%A9"u8.ToArray(), scope.QueryString.ToArray());
-        Assert.Equal("a=1&b=%20x&c=%C3%A9"u8.ToArray(), ((ReadOnlyMemory<byte>)scope["query_string"]!).ToArray());
+        Assert.Equal("a=1&b=%20x&c=%C3%A9"u8.ToArray(), (byte[])scope["query_string"]!);
     }
 
     [Fact]
@@ -160,10 +160,22 @@ public sealed class HttpScopeUnitTests
     public async Task Http2_with_trailers_feature_advertises_trailers()
     {
         var context = HttpContextHarness.Context(protocol: "HTTP/2");
+        context.Request.Headers.TE = "trailers";
         HttpContextHarness.AddTrailersFeature(context);
         var scope = await HttpContextHarness.CaptureScopeAsync(context);
         Assert.True(scope.SupportsExtension(AsgiExtensionNames.Trailers));
         Assert.True(scope.SupportsExtension(AsgiExtensionNames.PathSend));
+    }
+
+    [Theory]
+    [InlineData("HTTP/2")]
+    [InlineData("HTTP/1.1")]
+    public async Task Trailers_are_not_advertised_to_a_client_that_did_not_send_te_trailers(string protocol)
+    {
+        var context = HttpContextHarness.Context(protocol: protocol);
+        HttpContextHarness.AddTrailersFeature(context);
+        var scope = await HttpContextHarness.CaptureScopeAsync(context);
+        Assert.False(scope.SupportsExtension(AsgiExtensionNames.Trailers));
     }
 
     [Fact]
@@ -181,6 +193,7 @@ public sealed class HttpScopeUnitTests
             copy["background"] = new Func<Task>(() => Task.CompletedTask);
             copy.Path = "/changed";
             copy["root_path"] = "/r";
+            GC.KeepAlive((original.Path, original.RootPath, copy.RawPath));
             await AsgiTestApps.SendTextAsync(send, 200, "ok");
         });
         await handler.HandleAsync(context);

@@ -321,7 +321,9 @@ public sealed class KestrelBodyTests
         await connection.SendAsync("POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nnot hex\r\n0\r\n\r\n");
         var text = await connection.ReadToEndAsync();
         Assert.StartsWith("HTTP/1.1 400 ", text, StringComparison.Ordinal);
-        Assert.IsType<Microsoft.AspNetCore.Http.BadHttpRequestException>(await appSaw.Task.WaitAsync(s_timeout), exactMatch: false);
+        var error = Assert.IsType<AsgiBadRequestException>(await appSaw.Task.WaitAsync(s_timeout));
+        Assert.Equal(400, error.StatusCode);
+        Assert.IsType<Microsoft.AspNetCore.Http.BadHttpRequestException>(error.InnerException, exactMatch: false);
         Assert.Contains("status 400", (await server.Logs.WaitForAsync(6)).Message, StringComparison.Ordinal);
     }
 

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -143,7 +144,6 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1", "X-Upper")]
     [InlineData("2", ":path")]
     [InlineData("1.1", "")]
     [InlineData("2", "x-inject", "a\r\nset-cookie: evil=1")]
@@ -163,6 +163,39 @@ public sealed class KestrelErrorTests
         Assert.False(response.Headers.Contains("set-cookie"));
         var entry = await server.Logs.WaitForAsync(1);
         Assert.Equal("headers", Assert.IsType<AsgiProtocolException>(entry.Exception).Field);
+    }
+
+    [Theory]
+    [InlineData("1.1")]
+    [InlineData("2")]
+    public async Task Upper_case_header_names_are_lower_cased_as_uvicorn_accepts_them(string version)
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("Content-Type", "text/plain"), new("X-Special", "1")]));
+            await send(new HttpResponseBody("ok"u8.ToArray()));
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/plain", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-special")));
+        Assert.Empty(server.Logs.BridgeProblems);
+    }
+
+    [Fact]
+    public async Task Upper_case_header_names_raise_when_the_strict_option_is_on()
+    {
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("X-Upper", "v")]));
+            await send(new HttpResponseBody("never"u8.ToArray()));
+        }, options => options.RejectUppercaseResponseHeaderNames = true);
+
+        using var response = await server.CreateClient("1.1").GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var entry = await server.Logs.WaitForAsync(1);
+        Assert.Contains("must be lower-case", Assert.IsType<AsgiProtocolException>(entry.Exception).Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -218,11 +251,11 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1", 3)]
-    [InlineData("2", 3)]
-    [InlineData("1.1", 20)]
-    [InlineData("2", 20)]
-    public async Task Body_not_matching_the_declared_content_length_never_looks_complete(string version, int bodyLength)
+    [InlineData("1.1", 3, "more_body")]
+    [InlineData("2", 3, "more_body")]
+    [InlineData("1.1", 20, "body")]
+    [InlineData("2", 20, "body")]
+    public async Task Body_not_matching_the_declared_content_length_raises_from_send_and_gives_500(string version, int bodyLength, string field)
     {
         var sendError = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
@@ -231,6 +264,38 @@ public sealed class KestrelErrorTests
             try
             {
                 await send(new HttpResponseBody(new byte[bodyLength]));
+                sendError.SetResult(null);
+            }
+            catch (Exception ex)
+            {
+                sendError.SetResult(ex);
+                throw;
+            }
+        });
+
+        using var response = await server.CreateClient(version).GetAsync("/");
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        var error = Assert.IsType<AsgiProtocolException>(await sendError.Task.WaitAsync(s_timeout));
+        Assert.Equal("http.response.body", error.MessageType);
+        Assert.Equal(field, error.Field);
+        Assert.Contains("content-length 10", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("1.1", 3)]
+    [InlineData("2", 3)]
+    [InlineData("1.1", 20)]
+    [InlineData("2", 20)]
+    public async Task Content_length_broken_after_bytes_were_flushed_never_looks_complete(string version, int lastLength)
+    {
+        var sendError = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        {
+            await send(new HttpResponseStart(200, [new("content-length", "10")]));
+            await send(new HttpResponseBody(new byte[2], moreBody: true));
+            try
+            {
+                await send(new HttpResponseBody(new byte[lastLength]));
                 sendError.SetResult(null);
             }
             catch (Exception ex)
@@ -250,14 +315,15 @@ public sealed class KestrelErrorTests
             await body.CopyToAsync(Stream.Null);
         });
         Assert.True(error is HttpRequestException or IOException, $"expected an aborted transfer, got {error?.GetType().Name ?? "a complete response"} ({status})");
-        Assert.IsType<InvalidOperationException>(await sendError.Task.WaitAsync(s_timeout));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("content-length 10", Assert.IsType<AsgiProtocolException>(await sendError.Task.WaitAsync(s_timeout)).Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Error, (await server.Logs.WaitForAsync(2)).Level);
         Assert.DoesNotContain(server.Logs.BridgeEntries, e => e.EventId.Id == 8);
     }
 
     /// <summary>Over h2c the client's flow-control window holds a large chunk back until the client reads, so the first send stays pending.</summary>
     [Fact]
-    public async Task Overlapping_sends_are_rejected_while_the_first_is_held_by_flow_control()
+    public async Task Overlapping_sends_wait_while_the_first_is_held_by_flow_control()
     {
         var overlap = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
@@ -270,15 +336,9 @@ public sealed class KestrelErrorTests
             }
             else
             {
-                try
-                {
-                    await send(new HttpResponseBody("x"u8.ToArray()));
-                    overlap.SetResult(null);
-                }
-                catch (AsgiProtocolException ex)
-                {
-                    overlap.SetResult(ex);
-                }
+                var second = send(new HttpResponseBody("x"u8.ToArray(), moreBody: true));
+                overlap.SetResult(second.IsCompleted ? new InvalidOperationException("the second send did not wait") : null);
+                await second;
             }
 
             await first;
@@ -286,10 +346,10 @@ public sealed class KestrelErrorTests
         });
 
         using var response = await server.CreateClient("2").GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
-        var error = await overlap.Task.WaitAsync(s_timeout);
-        Assert.Contains("another send()", Assert.IsType<AsgiProtocolException>(error).Message, StringComparison.Ordinal);
+        Assert.Null(await overlap.Task.WaitAsync(s_timeout));
         var body = await response.Content.ReadAsByteArrayAsync();
-        Assert.Equal((4 * 1024 * 1024) + 3, body.Length);
+        Assert.Equal((4 * 1024 * 1024) + 4, body.Length);
+        Assert.Equal("xend", Encoding.ASCII.GetString(body[^4..]));
         Assert.Empty(server.Logs.BridgeProblems);
     }
 

@@ -25,7 +25,9 @@ public sealed class KestrelTrailersTests
     {
         var advertised = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = await KestrelTestServer.StartAsync(TrailerApp(advertised));
-        using var response = await server.CreateClient("2").GetAsync("/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.TE.ParseAdd("trailers");
+        using var response = await server.CreateClient("2").SendAsync(request);
         Assert.Equal("part1;part2", await response.Content.ReadAsStringAsync());
         Assert.True(await advertised.Task.WaitAsync(s_timeout));
         Assert.Equal("abc123", Assert.Single(response.TrailingHeaders.GetValues("x-checksum")));
@@ -42,9 +44,24 @@ public sealed class KestrelTrailersTests
             await send(new HttpResponseTrailers([new("grpc-status", "0")]));
         });
 
-        using var response = await server.CreateClient("2").GetAsync("/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.TE.ParseAdd("trailers");
+        using var response = await server.CreateClient("2").SendAsync(request);
         Assert.Equal("whole", await response.Content.ReadAsStringAsync());
         Assert.Equal("0", Assert.Single(response.TrailingHeaders.GetValues("grpc-status")));
+    }
+
+    /// <summary>The extension: trailers go out only to a client that sent <c>TE: trailers</c>, on HTTP/2 as well.</summary>
+    [Fact]
+    public async Task Http2_without_te_trailers_does_not_advertise_trailers_and_drops_them_cleanly()
+    {
+        var advertised = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = await KestrelTestServer.StartAsync(TrailerApp(advertised));
+        using var response = await server.CreateClient("2").GetAsync("/");
+        Assert.Equal("part1;part2", await response.Content.ReadAsStringAsync());
+        Assert.False(await advertised.Task.WaitAsync(s_timeout));
+        Assert.Empty(response.TrailingHeaders);
+        Assert.Contains(server.Logs.BridgeEntries, e => e.EventId.Id == 9);
     }
 
     /// <summary>

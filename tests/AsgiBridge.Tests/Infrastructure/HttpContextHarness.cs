@@ -3,6 +3,7 @@ using AsgiBridge.Hosting;
 using AsgiBridge.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.Infrastructure;
@@ -22,12 +23,22 @@ internal static class HttpContextHarness
         return context;
     }
 
-    public static AsgiHttpHandler Handler(AsgiApp app, TestLogSink? logs = null, Func<HttpContext, string>? rootPath = null, AsgiOptions? options = null)
+    /// <summary>The bridge's request delegate for <paramref name="app"/>, mounted as UseAsgi/MapAsgi mount it.</summary>
+    public static Mounted Handler(AsgiApp app, TestLogSink? logs = null, Func<HttpContext, string>? rootPath = null, AsgiOptions? options = null)
     {
-        ILogger logger = logs is null
-            ? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance
-            : logs.CreateLogger(Diagnostics.AsgiLog.Category);
-        return new AsgiHttpHandler(app, options ?? new AsgiOptions(), logger, rootPath, stateSource: null);
+        var services = new ServiceCollection();
+        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options ?? new AsgiOptions()));
+        services.AddSingleton<ILoggerFactory>(logs is null
+            ? Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance
+            : LoggerFactory.Create(builder => builder.SetMinimumLevel(LogLevel.Trace).AddProvider(logs)));
+        services.AddSingleton<AsgiBridgeRuntime>();
+        return new Mounted(MountedApp.Create(services.BuildServiceProvider(), app, rootPath));
+    }
+
+    /// <summary>A mounted application's request delegate.</summary>
+    internal sealed class Mounted(RequestDelegate handler)
+    {
+        public Task HandleAsync(HttpContext context) => handler(context);
     }
 
     /// <summary>Runs the bridge once and returns the scope the app saw, with every key read inside the app.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -39,8 +40,12 @@ internal sealed class KestrelTestServer : IAsyncDisposable
     public static Task<KestrelTestServer> StartAsync(AsgiApp asgiApp, Action<KestrelServerOptions>? kestrel = null) =>
         StartAsync(app => app.UseAsgi(asgiApp), kestrel);
 
+    /// <summary>Starts a server running <paramref name="asgiApp"/> through <c>UseAsgi</c>, with bridge options.</summary>
+    public static Task<KestrelTestServer> StartAsync(AsgiApp asgiApp, Action<AsgiOptions> asgiOptions) =>
+        StartAsync(app => app.UseAsgi(asgiApp), kestrel: null, asgiOptions);
+
     /// <summary>Starts a server whose pipeline is built by <paramref name="pipeline"/>.</summary>
-    public static async Task<KestrelTestServer> StartAsync(Action<WebApplication> pipeline, Action<KestrelServerOptions>? kestrel = null)
+    public static async Task<KestrelTestServer> StartAsync(Action<WebApplication> pipeline, Action<KestrelServerOptions>? kestrel = null, Action<AsgiOptions>? asgiOptions = null)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -52,7 +57,11 @@ internal sealed class KestrelTestServer : IAsyncDisposable
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddFilter("AsgiBridge", LogLevel.Debug);
-        builder.Services.AddAsgi(options => options.Lifespan.Mode = LifespanMode.Off); // these tests exercise connections only
+        builder.Services.AddAsgi(options =>
+        {
+            options.Lifespan.Mode = LifespanMode.Off; // these tests exercise connections only
+            asgiOptions?.Invoke(options);
+        });
         builder.WebHost.ConfigureKestrel(options =>
         {
             options.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http1);

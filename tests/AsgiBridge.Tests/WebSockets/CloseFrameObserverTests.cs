@@ -49,7 +49,7 @@ public sealed class CloseFrameObserverTests
             observer.Observe(stream.AsSpan(offset, Math.Min(chunkSize, stream.Length - offset)));
         }
 
-        Assert.True(observer.EmptyCloseReceived);
+        Assert.True(observer.EmptyCloseSeen);
     }
 
     [Theory]
@@ -64,7 +64,7 @@ public sealed class CloseFrameObserverTests
             observer.Observe(stream.AsSpan(offset, Math.Min(chunkSize, stream.Length - offset)));
         }
 
-        Assert.False(observer.EmptyCloseReceived);
+        Assert.False(observer.EmptyCloseSeen);
     }
 
     [Fact]
@@ -77,6 +77,6 @@ public sealed class CloseFrameObserverTests
 
         observer.Observe(text);
 
-        Assert.False(observer.EmptyCloseReceived);
+        Assert.False(observer.EmptyCloseSeen);
     }
 }

@@ -1,5 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using AsgiBridge.Hosting;
+using AsgiBridge.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -123,4 +125,24 @@ public sealed class ScriptedWebSocketFeature(ScriptedWebSocket socket) : IHttpWe
         context.Request.Headers.SecWebSocketProtocol = "a, b";
         return context;
     }
+}
+
+/// <summary>A <see cref="WebSocketCycle"/> driven directly, with the application's callables of its scope.</summary>
+internal sealed class ScriptedCycle
+{
+    private ScriptedCycle(WebSocketCycle cycle)
+    {
+        Cycle = cycle;
+        Receive = cycle.Scope.ReceiveFromConnection;
+        Send = cycle.Scope.SendToConnection;
+    }
+
+    public WebSocketCycle Cycle { get; }
+
+    public AsgiReceive Receive { get; }
+
+    public AsgiSend Send { get; }
+
+    public static ScriptedCycle Create(HttpContext context, AsgiOptions? options = null) =>
+        new(new WebSocketCycle(context, new AsgiBridgeRuntime(Microsoft.Extensions.Options.Options.Create(options ?? new AsgiOptions()))));
 }

@@ -58,39 +58,46 @@ public sealed class WebSocketConcurrencyTests
     }
 
     [Fact]
-    public async Task Overlapping_sends_are_rejected_and_the_first_one_still_completes()
+    public async Task Overlapping_sends_wait_their_turn_in_call_order()
     {
         var socket = new ScriptedWebSocket();
         var context = ScriptedWebSocketFeature.CreateContext(socket, out _);
-        var cycle = new WebSocketCycle(context, new WebSocketScope(context), new AsgiOptions(), NullLogger.Instance);
+        var cycle = ScriptedCycle.Create(context);
         await cycle.Receive();
         await cycle.Send(WebSocketAccept.Default);
 
         socket.SendGate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var first = cycle.Send(WebSocketSend.FromText("one")).AsTask();
         await socket.SendStarted.Task.WithTimeout();
-        var error = await Assert.ThrowsAsync<AsgiProtocolException>(async () => await cycle.Send(WebSocketSend.FromText("two")));
-        Assert.Contains("another send()", error.Message, StringComparison.Ordinal);
+        var second = cycle.Send(WebSocketSend.FromText("two")).AsTask();
+        var third = cycle.Send(WebSocketSend.FromText("three")).AsTask();
+        Assert.False(second.IsCompleted);
+        Assert.False(third.IsCompleted);
 
         socket.SendGate.SetResult();
-        await first.WithTimeout();
-        await cycle.Send(WebSocketSend.FromText("three"));
-        Assert.Equal(["one", "three"], socket.Sent.Select(s => Encoding.UTF8.GetString(s.Data)));
+        await Task.WhenAll(first, second, third).WithTimeout();
+        Assert.Equal(["one", "two", "three"], socket.Sent.Select(s => Encoding.UTF8.GetString(s.Data)));
     }
 
     [Fact]
-    public async Task Overlapping_receives_are_rejected()
+    public async Task A_receive_started_while_another_is_pending_returns_the_same_message()
     {
         var socket = new ScriptedWebSocket();
         var context = ScriptedWebSocketFeature.CreateContext(socket, out _);
-        var cycle = new WebSocketCycle(context, new WebSocketScope(context), new AsgiOptions(), NullLogger.Instance);
+        var cycle = ScriptedCycle.Create(context);
         await cycle.Receive();
         await cycle.Send(WebSocketAccept.Default);
 
-        var pending = cycle.Receive().AsTask();
-        await Assert.ThrowsAsync<AsgiProtocolException>(async () => await cycle.Receive());
+        // The Python idiom asyncio.wait_for(receive(), t): the first receive is abandoned, the next one gets its message.
+        var abandoned = cycle.Receive().AsTask();
+        var next = cycle.Receive().AsTask();
         socket.Enqueue(WebSocketMessageType.Text, "x"u8.ToArray());
-        Assert.Equal("x", Assert.IsType<WebSocketReceive>(await pending.WithTimeout()).Text);
+        Assert.Equal("x", Assert.IsType<WebSocketReceive>(await next.WithTimeout()).Text);
+        Assert.Equal("x", Assert.IsType<WebSocketReceive>(await abandoned.WithTimeout()).Text);
+
+        var after = cycle.Receive().AsTask();
+        socket.Enqueue(WebSocketMessageType.Text, "y"u8.ToArray());
+        Assert.Equal("y", Assert.IsType<WebSocketReceive>(await after.WithTimeout()).Text);
     }
 
     [Fact]
@@ -98,7 +105,7 @@ public sealed class WebSocketConcurrencyTests
     {
         var socket = new ScriptedWebSocket();
         var context = ScriptedWebSocketFeature.CreateContext(socket, out _);
-        var cycle = new WebSocketCycle(context, new WebSocketScope(context), new AsgiOptions(), NullLogger.Instance);
+        var cycle = ScriptedCycle.Create(context);
         await cycle.Receive();
         await cycle.Send(WebSocketAccept.Default);
 
@@ -123,7 +130,7 @@ public sealed class WebSocketConcurrencyTests
             WebSocketKeepAliveInterval = TimeSpan.FromSeconds(7),
             WebSocketKeepAliveTimeout = TimeSpan.FromSeconds(3),
         };
-        var cycle = new WebSocketCycle(context, new WebSocketScope(context), options, NullLogger.Instance);
+        var cycle = ScriptedCycle.Create(context, options);
         await cycle.Receive();
         await Assert.ThrowsAsync<AsgiProtocolException>(async () => await cycle.Send(new WebSocketAccept("c")));
         await cycle.Send(new WebSocketAccept("b"));

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using AsgiBridge.Composition;
+using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using AsgiBridge.Tests.Infrastructure;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -106,14 +108,14 @@ public sealed class ServerErrorMiddlewareTests
         var sink = new TestLogSink();
         using var aborted = new CancellationTokenSource();
         await aborted.CancelAsync();
-        var scope = MiddlewareScopes.Http();
-        scope.HttpContext = new Microsoft.AspNetCore.Http.DefaultHttpContext { RequestAborted = aborted.Token };
+        var context = HttpContextHarness.Context();
+        context.RequestAborted = aborted.Token;
         var app = Wrap(sink, developerPage: false, (s, receive, send) => throw new OperationCanceledException(aborted.Token));
-        var connection = ScriptedConnection.Http();
 
-        await Assert.ThrowsAsync<OperationCanceledException>(() => app(scope, connection.Receive, connection.Send));
+        await HttpContextHarness.Handler(app).HandleAsync(context);
 
-        Assert.Empty(connection.Sent);
+        Assert.Equal(AsgiConnectionEnd.ClientDisconnected, context.GetAsgiOutcome()!.End);
+        Assert.Empty(HttpContextHarness.ResponseText(context));
         Assert.Empty(sink.Entries);
     }
 
