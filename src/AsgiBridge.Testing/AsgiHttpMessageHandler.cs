@@ -90,7 +90,7 @@ public sealed class AsgiHttpMessageHandler : HttpMessageHandler
             }
         }
 
-        response.Content = new ObservedContent(response.Content, slot, _options);
+        response.Content = new ObservedContent(response.Content, slot, _options, request.Method == HttpMethod.Head);
         return response;
     }
 

@@ -60,12 +60,8 @@ public abstract class AsgiResponseHead
     /// <returns>The outcome.</returns>
     /// <exception cref="TimeoutException">The application is still running.</exception>
     /// <exception cref="InvalidOperationException">The response did not come from an <see cref="AsgiTestClient"/>, or no ASGI application served it.</exception>
-    public async Task<AsgiConnectionOutcome> WaitForOutcomeAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-    {
-        var slot = Slot ?? throw new InvalidOperationException("This response did not come from an AsgiTestClient.");
-        return await slot.WaitAsync(timeout ?? TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("No ASGI application served this request.");
-    }
+    public Task<AsgiConnectionOutcome> WaitForOutcomeAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Message.WaitForAsgiOutcomeAsync(timeout, cancellationToken);
 
     /// <summary>Reads the headers of a response message as an ASGI header list.</summary>
     /// <param name="message">The message.</param>

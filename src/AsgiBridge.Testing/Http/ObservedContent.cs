@@ -13,10 +13,12 @@ internal sealed class ObservedContent : HttpContent
     private readonly HttpContent _inner;
     private readonly ConnectionSlot _slot;
     private readonly AsgiTestClientOptions _options;
+    private readonly bool _head;
 
-    public ObservedContent(HttpContent inner, ConnectionSlot slot, AsgiTestClientOptions options)
+    public ObservedContent(HttpContent inner, ConnectionSlot slot, AsgiTestClientOptions options, bool head)
     {
         _inner = inner;
+        _head = head;
         _slot = slot;
         _options = options;
         foreach (var header in inner.Headers.NonValidated)
@@ -30,7 +32,7 @@ internal sealed class ObservedContent : HttpContent
     protected override async Task<Stream> CreateContentReadStreamAsync(CancellationToken cancellationToken)
     {
         var inner = await _inner.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        return new ObservedStream(inner, _slot, _options.RaiseServerExceptions, _options.Timeout);
+        return new ObservedStream(inner, _slot, _options.RaiseServerExceptions, _options.Timeout, _head);
     }
 
     protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) =>

@@ -8,9 +8,10 @@ namespace AsgiBridge.Testing.Http;
 /// Reads a response body from the in-process server and, at its end, consults the request's outcome: with exceptions
 /// raised, the end of the body waits for the application to finish and re-throws what it raised (starlette's TestClient
 /// fails the call the same way). A read that fails because the bridge cut the response off becomes an
-/// <see cref="IOException"/>, as on a real connection, whatever TestServer's own abort signal was.
+/// <see cref="IOException"/>, as on a real connection, whatever TestServer's own abort signal was. The response to a HEAD
+/// request ends with its head, as an HTTP client reads it off the wire.
 /// </summary>
-internal sealed class ObservedStream(Stream inner, ConnectionSlot slot, bool raise, TimeSpan timeout) : Stream
+internal sealed class ObservedStream(Stream inner, ConnectionSlot slot, bool raise, TimeSpan timeout, bool head) : Stream
 {
     private bool _ended;
 
@@ -39,7 +40,7 @@ internal sealed class ObservedStream(Stream inner, ConnectionSlot slot, bool rai
         int read;
         try
         {
-            read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            read = head ? 0 : await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (cancellationToken.IsCancellationRequested && ex is not OperationCanceledException)
         {

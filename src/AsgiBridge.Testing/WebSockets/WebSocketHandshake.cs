@@ -1,4 +1,6 @@
 using System.Net.WebSockets;
+using System.Runtime.ExceptionServices;
+using AsgiBridge.Hosting;
 using System.Security.Cryptography;
 using AsgiBridge.Testing.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -64,14 +66,27 @@ internal static class WebSocketHandshake
 
         connection.Client.Dispose();
         var body = await ReadBodyAsync(response.Body, timeout.Token).ConfigureAwait(false);
-        if (options.RaiseServerExceptions && FailurePolicy.ToRaise(await slot.WaitAsync(options.Timeout, cancellationToken).ConfigureAwait(false)) is { } failure)
+        AsgiConnectionOutcome? outcome = null;
+        try
+        {
+            // The denial is a complete response; the application normally returns right after it.
+            outcome = await slot.WaitAsync(options.Timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException) when (!options.RaiseServerExceptions)
+        {
+            // Still running: the denial is reported without its outcome.
+        }
+        finally
         {
             await response.Body.DisposeAsync().ConfigureAwait(false);
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
         }
 
-        await response.Body.DisposeAsync().ConfigureAwait(false);
-        throw new AsgiWebSocketDeniedException(response.StatusCode, headers, body, slot.Outcome);
+        if (options.RaiseServerExceptions && FailurePolicy.ToRaise(outcome) is { } failure)
+        {
+            ExceptionDispatchInfo.Throw(failure);
+        }
+
+        throw new AsgiWebSocketDeniedException(response.StatusCode, headers, body, outcome);
     }
 
     private static void Describe(HttpContext context, Uri uri, AsgiWebSocketConnectOptions connect, string? cookie, bool http2)

@@ -164,8 +164,18 @@ public sealed class KestrelTestHost : IAsyncDisposable
     public Task<AsgiConnectionOutcome> WaitForOutcomeAsync(HttpResponseMessage response, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var id = RequestIdHandler.IdOf(response.RequestMessage)
-            ?? throw new ArgumentException("The request was not sent by a client of this host (it carries no request id).", nameof(response));
+        return WaitForOutcomeAsync(response.RequestMessage ?? throw new ArgumentException("The response has no request message.", nameof(response)), timeout);
+    }
+
+    /// <summary>Waits until <paramref name="request"/> has finished on the server and returns its outcome (also when sending it failed).</summary>
+    /// <param name="request">A request sent by a client of <see cref="CreateClient"/>.</param>
+    /// <param name="timeout">How long to wait (default 10 seconds).</param>
+    /// <returns>The outcome.</returns>
+    public Task<AsgiConnectionOutcome> WaitForOutcomeAsync(HttpRequestMessage request, TimeSpan? timeout = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var id = RequestIdHandler.IdOf(request)
+            ?? throw new ArgumentException("The request was not sent by a client of this host (it carries no request id).", nameof(request));
         return Outcomes.WaitAsync(id, timeout);
     }
 
