@@ -77,20 +77,7 @@ public sealed class HttpParityTests(ParityHost host) : IClassFixture<ParityHost>
         new("404", "GET", "/missing"),
     ];
 
-    public static TheoryData<ParityCase, KestrelProtocol> Cases
-    {
-        get
-        {
-            var data = new TheoryData<ParityCase, KestrelProtocol>();
-            foreach (var parityCase in All)
-            {
-                data.Add(parityCase, KestrelProtocol.Http1);
-                data.Add(parityCase, KestrelProtocol.Http2);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<ParityCase, KestrelProtocol> Cases => ParityMatrix.OverBothProtocols(All);
 
     [Theory]
     [MemberData(nameof(Cases))]

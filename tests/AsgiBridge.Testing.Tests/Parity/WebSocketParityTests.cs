@@ -39,20 +39,7 @@ public sealed class WebSocketParityTests(ParityHost host) : IClassFixture<Parity
         new("overlapping sends", "/ws/overlapping-sends", [], "wait-signal", "receive-last"),
     ];
 
-    public static TheoryData<WebSocketParityCase, KestrelProtocol> Cases
-    {
-        get
-        {
-            var data = new TheoryData<WebSocketParityCase, KestrelProtocol>();
-            foreach (var parityCase in All)
-            {
-                data.Add(parityCase, KestrelProtocol.Http1);
-                data.Add(parityCase, KestrelProtocol.Http2);
-            }
-
-            return data;
-        }
-    }
+    public static TheoryData<WebSocketParityCase, KestrelProtocol> Cases => ParityMatrix.OverBothProtocols(All);
 
     [Theory]
     [MemberData(nameof(Cases))]
