@@ -1,4 +1,7 @@
 using System.Net;
+using AsgiBridge.Hosting;
+using AsgiBridge.Testing.Hosting;
+using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.Testing;
 
@@ -23,7 +26,7 @@ public abstract class AsgiResponseHead
     /// <summary>
     /// Every response header, names lower-cased, one entry per value in the order the application sent them
     /// (repeated headers such as <c>set-cookie</c> appear once per value). Includes <c>content-length</c> when the
-    /// server would send one.
+    /// server sends one.
     /// </summary>
     public IReadOnlyList<AsgiHeader> Headers { get; }
 
@@ -39,6 +42,26 @@ public abstract class AsgiResponseHead
 
     /// <summary>The trailers that reached the client (only once the body has been read).</summary>
     public IReadOnlyList<AsgiHeader> Trailers => ReadTrailers(Message);
+
+    /// <summary>
+    /// How the bridge saw this request end (the application's exception, a protocol violation, a 500 or a cut-off
+    /// response on its behalf), once the application has finished; <see langword="null"/> before, and for responses that
+    /// did not come from an <see cref="AsgiTestClient"/>.
+    /// </summary>
+    public AsgiConnectionOutcome? Outcome => Slot?.Outcome;
+
+    /// <summary>Where the request's server-side record is, for responses of an <see cref="AsgiTestClient"/>.</summary>
+    internal ConnectionSlot? Slot =>
+        Message.RequestMessage is { } request && request.Options.TryGetValue(AsgiHttpMessageHandler.SlotKey, out var slot) ? slot : null;
+
+    /// <summary>Waits until the application has finished with this request and returns the bridge's record of it.</summary>
+    /// <param name="timeout">How long to wait (default 10 seconds).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>The outcome.</returns>
+    /// <exception cref="TimeoutException">The application is still running.</exception>
+    /// <exception cref="InvalidOperationException">The response did not come from an <see cref="AsgiTestClient"/>, or no ASGI application served it.</exception>
+    public Task<AsgiConnectionOutcome> WaitForOutcomeAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        Message.WaitForAsgiOutcomeAsync(timeout, cancellationToken);
 
     /// <summary>Reads the headers of a response message as an ASGI header list.</summary>
     /// <param name="message">The message.</param>
@@ -60,6 +83,23 @@ public abstract class AsgiResponseHead
             foreach (var value in header.Value)
             {
                 list.Add(new(header.Key.ToLowerInvariant(), value));
+            }
+        }
+
+        return list;
+    }
+
+    /// <summary>Reads server-side response headers as an ASGI header list.</summary>
+    /// <param name="headers">The headers.</param>
+    /// <returns>Lower-case names, one entry per value.</returns>
+    internal static IReadOnlyList<AsgiHeader> ReadHeaders(IHeaderDictionary headers)
+    {
+        var list = new List<AsgiHeader>();
+        foreach (var header in headers)
+        {
+            foreach (var value in header.Value)
+            {
+                list.Add(new(header.Key.ToLowerInvariant(), value ?? string.Empty));
             }
         }
 

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using AsgiBridge.Testing.Http;
 
 namespace AsgiBridge.Testing;
 
@@ -17,23 +16,14 @@ public sealed class AsgiStreamingResponse : AsgiResponseHead, IAsyncDisposable, 
     }
 
     /// <summary>
-    /// Reads the body chunk by chunk. In process, each chunk is exactly one <c>http.response.body</c> event of the
-    /// application; over a real connection chunks are what the transport delivers.
+    /// Reads the body chunk by chunk, as the transport delivers it: in process, each <c>http.response.body</c> the
+    /// application sends is flushed on its own, so a reader that keeps up sees one chunk per event (a slower one may see
+    /// several merged, as over a real connection).
     /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>The chunks, ending when the response (and, in process, the application) has finished.</returns>
+    /// <returns>The chunks, ending with the response (with exceptions raised, once the application has finished).</returns>
     public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadChunksAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        if (Message.Content is ResponseBodyContent content)
-        {
-            await foreach (var chunk in content.ReadChunksAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return chunk;
-            }
-
-            yield break;
-        }
-
         var stream = await Message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         var buffer = new byte[16 * 1024];
         int read;

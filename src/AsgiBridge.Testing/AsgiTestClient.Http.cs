@@ -65,9 +65,9 @@ public sealed partial class AsgiTestClient
         SendAsync(HttpMethod.Patch, path, content, options, cancellationToken);
 
     /// <summary>
-    /// Sends a request and reads the whole response. Like starlette's TestClient, it returns once the application has
-    /// finished, so an exception raised after the response (with <see cref="AsgiTestClientOptions.RaiseServerExceptions"/>)
-    /// fails the call.
+    /// Sends a request and reads the whole response. With <see cref="AsgiTestClientOptions.RaiseServerExceptions"/> on it
+    /// returns once the application has finished (as starlette's TestClient does), so an exception raised even after the
+    /// response, or a protocol violation the application caught, fails the call.
     /// </summary>
     /// <param name="method">The method.</param>
     /// <param name="path">The path.</param>
@@ -82,8 +82,11 @@ public sealed partial class AsgiTestClient
         var message = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         try
         {
-            var body = await message.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-            return new AsgiTestResponse(message, body);
+            // Read through the stream, not ReadAsByteArrayAsync: HttpClient would wrap an IOException the application raised.
+            var stream = await message.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var body = new MemoryStream();
+            await stream.CopyToAsync(body, cancellationToken).ConfigureAwait(false);
+            return new AsgiTestResponse(message, body.ToArray());
         }
         catch
         {

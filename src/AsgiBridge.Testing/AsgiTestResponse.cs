@@ -19,11 +19,11 @@ public sealed class AsgiTestResponse : AsgiResponseHead, IDisposable
     public string Text => Encoding.UTF8.GetString(Body);
 
     /// <summary>
-    /// What the application sent in <c>http.response.debug</c> (the debug extension, which is not advertised, as on
-    /// the server), or <see langword="null"/>.
+    /// What the application sent in <c>http.response.debug</c>, or <see langword="null"/>. The extension is not advertised
+    /// (as on the server, which accepts the message before the start and ignores it); the client copies it aside when it
+    /// owns the host, not through <see cref="AsgiTestClient.ForServer"/>.
     /// </summary>
-    public IReadOnlyDictionary<string, object?>? DebugInfo =>
-        Message.RequestMessage is { } request && request.Options.TryGetValue(AsgiTestClient.DebugInfoKey, out var info) ? info : null;
+    public IReadOnlyDictionary<string, object?>? DebugInfo => Slot?.DebugInfo;
 
     /// <summary>Deserializes the body as JSON (web defaults: camelCase, case-insensitive).</summary>
     /// <typeparam name="T">The target type.</typeparam>

@@ -35,12 +35,28 @@ internal static class TestApps
         }
     }
 
-    /// <summary>An application that answers with the scope it was given (captured for assertions) and "ok".</summary>
+    /// <summary>
+    /// An application that answers "ok" and hands the test the scope it was given. The bridge's scopes read their keys
+    /// from the request lazily, and the request is recycled once the application returns, so every key is read here,
+    /// while the application runs.
+    /// </summary>
     public static AsgiApp Capture(TaskCompletionSource<AsgiScope> scope) => async (s, receive, send) =>
     {
-        scope.TrySetResult(s);
+        scope.TrySetResult(Materialize(s));
         await SendText(send, 200, "ok");
     };
+
+    /// <summary>Reads every key of <paramref name="scope"/> so it stays readable after the application returned.</summary>
+    public static T Materialize<T>(T scope)
+        where T : AsgiScope
+    {
+        foreach (var key in scope.SpecKeys())
+        {
+            _ = scope[key];
+        }
+
+        return scope;
+    }
 
     /// <summary>An application that runs one test-provided body and fails nothing else.</summary>
     public static AsgiApp Http(Func<HttpScope, AsgiReceive, AsgiSend, Task> handler) => (scope, receive, send) =>

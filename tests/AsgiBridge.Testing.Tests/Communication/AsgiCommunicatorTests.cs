@@ -20,9 +20,9 @@ public sealed class AsgiCommunicatorTests
         await app.SendInputAsync(new HttpRequestBody("hel"u8.ToArray(), moreBody: true));
         await app.SendInputAsync(new HttpRequestBody("lo"u8.ToArray()));
 
-        var start = await app.ReceiveOutputAsync<HttpResponseStart>();
-        var body = await app.ReceiveOutputAsync<HttpResponseBody>();
-        await app.WaitAsync();
+        var start = await app.ReceiveOutputAsync<HttpResponseStart>(TestApps.Timeout);
+        var body = await app.ReceiveOutputAsync<HttpResponseBody>(TestApps.Timeout);
+        await app.WaitAsync(TestApps.Timeout);
 
         Assert.Equal(200, start.Status);
         Assert.Equal("hello"u8.ToArray(), body.Body.ToArray());
@@ -36,10 +36,10 @@ public sealed class AsgiCommunicatorTests
     {
         AsgiApp app = (scope, receive, send) => send(new HttpResponseStart(204)).AsTask();
         await using var communicator = new AsgiCommunicator(app, new HttpScope());
-        await communicator.WaitAsync();
+        await communicator.WaitAsync(TestApps.Timeout);
 
         Assert.False(await communicator.ReceiveNothingAsync());
-        Assert.Equal(204, (await communicator.ReceiveOutputAsync<HttpResponseStart>()).Status);
+        Assert.Equal(204, (await communicator.ReceiveOutputAsync<HttpResponseStart>(TestApps.Timeout)).Status);
     }
 
     [Fact]
@@ -58,8 +58,8 @@ public sealed class AsgiCommunicatorTests
         AsgiApp app = (scope, receive, send) => throw new InvalidOperationException("broken");
         await using var communicator = new AsgiCommunicator(app, new HttpScope());
 
-        Assert.Equal("broken", (await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.ReceiveOutputAsync())).Message);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.WaitAsync());
+        Assert.Equal("broken", (await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.ReceiveOutputAsync(TestApps.Timeout))).Message);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.WaitAsync(TestApps.Timeout));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class AsgiCommunicatorTests
         AsgiApp app = (scope, receive, send) => send(new HttpResponseStart(200)).AsTask();
         await using var communicator = new AsgiCommunicator(app, new HttpScope());
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.ReceiveOutputAsync<HttpResponseBody>());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.ReceiveOutputAsync<HttpResponseBody>(TestApps.Timeout));
 
         Assert.Contains("http.response.start", error.Message, StringComparison.Ordinal);
     }
@@ -94,9 +94,9 @@ public sealed class AsgiCommunicatorTests
         await using var communicator = new AsgiCommunicator(app, new WebSocketScope { Path = "/ws" });
 
         await communicator.SendInputAsync(WebSocketConnect.Instance);
-        Assert.IsType<WebSocketAccept>(await communicator.ReceiveOutputAsync());
+        Assert.IsType<WebSocketAccept>(await communicator.ReceiveOutputAsync(TestApps.Timeout));
         await communicator.SendInputAsync(WebSocketReceive.FromText("hi"));
 
-        Assert.Equal("HI", (await communicator.ReceiveOutputAsync<WebSocketSend>()).Text);
+        Assert.Equal("HI", (await communicator.ReceiveOutputAsync<WebSocketSend>(TestApps.Timeout)).Text);
     }
 }

@@ -45,7 +45,7 @@ public sealed class ExceptionTests
     public async Task The_500_body_follows_the_option_and_head_has_none()
     {
         await using var client = new AsgiTestClient(Throws(new InvalidOperationException("boom")),
-            new AsgiTestClientOptions { RaiseServerExceptions = false, InternalServerErrorBody = "oops" });
+            new AsgiTestClientOptions { RaiseServerExceptions = false, ConfigureBridge = bridge => bridge.InternalServerErrorBody = "oops" });
 
         var get = await client.GetAsync("/");
         var head = await client.HeadAsync("/");
@@ -89,7 +89,7 @@ public sealed class ExceptionTests
         var error = await Assert.ThrowsAsync<AsgiProtocolException>(() => strict.GetAsync("/"));
         var response = await lenient.GetAsync("/");
 
-        Assert.Contains("without sending http.response.start", error.Message, StringComparison.Ordinal);
+        Assert.Contains("returned without finishing its response", error.Message, StringComparison.Ordinal);
         Assert.Equal(500, response.Status);
     }
 
@@ -116,7 +116,8 @@ public sealed class ExceptionTests
 
         var error = await Assert.ThrowsAsync<AsgiProtocolException>(() => client.GetAsync("/"));
 
-        Assert.Contains("more_body=true", error.Message, StringComparison.Ordinal);
+        Assert.Contains("returned without finishing its response", error.Message, StringComparison.Ordinal);
+        Assert.Contains("response cut off", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -97,16 +97,46 @@ public sealed class RequestBodyTests
     }
 
     [Fact]
-    public async Task Streamed_body_arrives_chunk_by_chunk_with_more_body()
+    public async Task Streamed_body_reaches_the_application_as_several_events_with_more_body()
     {
+        // Each chunk waits until the application received the previous one, so the server cannot merge them.
         var events = new List<HttpRequestBody>();
-        await using var client = new AsgiTestClient(Echo(events));
+        var received = new SemaphoreSlim(0);
+        var app = TestApps.Http(async (scope, receive, send) =>
+        {
+            while (await receive() is HttpRequestBody chunk)
+            {
+                events.Add(chunk);
+                received.Release();
+                if (!chunk.MoreBody)
+                {
+                    break;
+                }
+            }
 
-        var response = await client.PostAsync("/", AsgiContent.Streamed(TestApps.Utf8("one,"), TestApps.Utf8("two,"), TestApps.Utf8("three")));
+            await TestApps.SendText(send, 200, string.Concat(events.Select(e => Encoding.UTF8.GetString(e.Body.Span))));
+        });
+        await using var client = new AsgiTestClient(app);
+
+        var response = await client.PostAsync("/", AsgiContent.Streamed(Paced(received, "one,", "two,", "three")));
 
         Assert.Equal("one,two,three", response.Text);
-        Assert.Equal(["one,", "two,", "three", ""], events.Select(e => Encoding.UTF8.GetString(e.Body.Span)));
-        Assert.Equal([true, true, true, false], events.Select(e => e.MoreBody));
+        Assert.Equal(["one,", "two,", "three"], events.Where(e => !e.Body.IsEmpty).Select(e => Encoding.UTF8.GetString(e.Body.Span)));
+        Assert.All(events.SkipLast(1), e => Assert.True(e.MoreBody));
+        Assert.False(events[^1].MoreBody);
+
+        static async IAsyncEnumerable<ReadOnlyMemory<byte>> Paced(SemaphoreSlim received, params string[] chunks)
+        {
+            for (var i = 0; i < chunks.Length; i++)
+            {
+                if (i > 0)
+                {
+                    Assert.True(await received.WaitAsync(TestApps.Timeout));
+                }
+
+                yield return TestApps.Utf8(chunks[i]);
+            }
+        }
     }
 
     [Fact]

@@ -326,11 +326,11 @@ public sealed class ResponseTests
     }
 
     [Fact]
-    public async Task A_standalone_handler_serves_an_HttpClient()
+    public async Task The_handler_can_back_an_HttpClient_of_your_own()
     {
-        using var handler = new AsgiHttpMessageHandler((scope, receive, send) => TestApps.SendText(send, 200, "standalone"));
-        using var http = new HttpClient(handler) { BaseAddress = new Uri("http://testserver/") };
+        await using var client = new AsgiTestClient((scope, receive, send) => TestApps.SendText(send, 200, "own client"));
+        using var http = new HttpClient(client.Handler, disposeHandler: false) { BaseAddress = new Uri("http://testserver/") };
 
-        Assert.Equal("standalone", await http.GetStringAsync("/"));
+        Assert.Equal("own client", await http.GetStringAsync("/"));
     }
 }

@@ -31,7 +31,6 @@ public sealed class ScopeTests
         Assert.Equal(new AsgiHeader("host", "testserver"), scope.Headers[0]);
         Assert.Equal([AsgiExtensionNames.PathSend], scope.Extensions!.Keys);
         Assert.Null(scope.State);
-        Assert.Null(AsgiBridge.Hosting.AsgiScopeHttpContextExtensions.GetHttpContext(scope));
     }
 
     [Fact]
@@ -60,16 +59,19 @@ public sealed class ScopeTests
     }
 
     [Fact]
-    public async Task Root_path_is_prepended_to_path_when_missing()
+    public async Task Root_path_mounts_the_application_under_the_prefix()
     {
         var options = new AsgiTestClientOptions { RootPath = "/api" };
-        var relative = await CaptureAsync(c => c.GetAsync("/users"), options);
-        var full = await CaptureAsync(c => c.GetAsync("/api/users"), options);
+        var mounted = await CaptureAsync(c => c.GetAsync("/api/users"), options);
+        await using var client = new AsgiTestClient(TestApps.Capture(new()), options);
 
-        Assert.Equal("/api", relative.RootPath);
-        Assert.Equal("/api/users", relative.Path);
-        Assert.Equal("/api/users", Encoding.Latin1.GetString(relative.RawPath!.Value.Span));
-        Assert.Equal("/api/users", full.Path);
+        var outside = await client.GetAsync("/users");
+
+        Assert.Equal("/api", mounted.RootPath);
+        Assert.Equal("/api/users", mounted.Path);
+        Assert.Equal("/api/users", Encoding.Latin1.GetString(mounted.RawPath!.Value.Span));
+        Assert.Equal(404, outside.Status);
+        Assert.Null(outside.Outcome);
     }
 
     [Fact]

@@ -1,17 +1,11 @@
-using System.Net;
 using AsgiBridge.Lifespan;
 using AsgiBridge.Messages;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Testing.Tests.Parity;
 
 /// <summary>
-/// Lifespan through the real host (AddAsgi + UseAsgi on Kestrel) and through <see cref="AsgiTestClient.StartAsync"/>:
+/// Lifespan through the real host (the shared KestrelTestHost: AddAsgi + UseAsgi on Kestrel) and through <see cref="AsgiTestClient.StartAsync"/>:
 /// the same events in the same order, the same state in requests, the same exception for a failed startup.
 /// </summary>
 public sealed class LifespanParityTests
@@ -64,26 +58,20 @@ public sealed class LifespanParityTests
 
     private static async Task<string> RunOnKestrelAsync(Recorder recorder, string behaviour)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(options => options.Listen(IPAddress.Loopback, 0));
-        builder.Logging.ClearProviders();
-        builder.Services.AddAsgi();
-        await using var web = builder.Build();
-        web.UseAsgi(App(recorder, behaviour));
+        KestrelTestHost host;
         try
         {
-            await web.StartAsync();
+            host = await KestrelTestHost.StartAsync(App(recorder, behaviour));
         }
         catch (AsgiLifespanException ex)
         {
             return $"startup failed: {ex.Message.Contains("database unreachable", StringComparison.Ordinal)}";
         }
 
-        var address = web.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        using var http = new HttpClient { BaseAddress = new Uri(address) };
-        var body = await http.GetStringAsync("/");
-        await web.StopAsync();
-        return $"served: {body}";
+        await using (host)
+        {
+            return $"served: {await host.CreateClient(KestrelProtocol.Http1).GetStringAsync("/")}";
+        }
     }
 
     private static async Task<string> RunInProcessAsync(Recorder recorder, string behaviour)

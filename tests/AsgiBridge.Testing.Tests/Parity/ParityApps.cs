@@ -149,11 +149,149 @@ internal static class ParityApps
                 await send(new HttpResponseBody("x"u8.ToArray()));
                 await send(new HttpResponseBody("y"u8.ToArray()));
                 break;
+            case "/violation/body-on-304":
+                await send(new HttpResponseStart(304));
+                await send(new HttpResponseBody("x"u8.ToArray()));
+                break;
+            case "/violation/bad-status":
+                await send(new HttpResponseStart(42));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/status-1000":
+                await send(new HttpResponseStart(1000));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/pseudo-header":
+                await send(new HttpResponseStart(200, [new(":status", "200")]));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/header-name-with-space":
+                await send(new HttpResponseStart(200, [new("x bad", "1")]));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/empty-header-name":
+                await send(new HttpResponseStart(200, [new("", "1")]));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/header-value-newline":
+                await send(new HttpResponseStart(200, [new("x-a", "one\r\nx-injected: two")]));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/header-value-beyond-latin1":
+                await send(new HttpResponseStart(200, [new("x-a", "\u0100")]));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/content-length-text":
+                await send(new HttpResponseStart(200, [new("content-length", "ten")]));
+                await send(HttpResponseBody.Empty);
+                break;
+            case "/violation/content-length-conflict":
+                await send(new HttpResponseStart(200, [new("content-length", "1"), new("content-length", "2")]));
+                await send(new HttpResponseBody("x"u8.ToArray()));
+                break;
+            case "/violation/trailers-before-final-body":
+                await send(new HttpResponseStart(200, trailers: true));
+                await send(new HttpResponseTrailers([new("x-a", "1")]));
+                break;
+            case "/violation/debug-after-start":
+                await send(new HttpResponseStart(200));
+                await send(new HttpResponseDebug(new Dictionary<string, object?>()));
+                break;
+            case "/violation/websocket-message":
+                await send(WebSocketAccept.Default);
+                break;
+            case "/violation/caught-upper-case-header":
+                try
+                {
+                    await send(new HttpResponseStart(200, [new("X-Upper", "1")]));
+                }
+                catch (AsgiProtocolException)
+                {
+                    // An application that hides its own bug: the outcome still records it.
+                }
+
+                await TestApps.SendText(send, 200, "recovered");
+                break;
+            case "/violation/body-after-complete":
+                await TestApps.SendText(send, 200, "done");
+                await send(new HttpResponseBody("late"u8.ToArray()));
+                break;
+            case "/raise-after-complete":
+                await TestApps.SendText(send, 200, "done");
+                throw new InvalidOperationException("failure after the response completed");
+            case "/overlapping-sends":
+                await OverlappingSendsAsync(http, send);
+                break;
             default:
                 await TestApps.SendText(send, 404, "Not Found");
                 break;
         }
     };
+
+    /// <summary>
+    /// Fills the connection until a <c>send</c> is pending (the test does not read yet), tries a second, overlapping
+    /// <c>send</c>, tells the test (which then reads), and ends the body with a line saying what the second send did.
+    /// </summary>
+    private static async Task OverlappingSendsAsync(HttpScope http, AsgiSend send)
+    {
+        var token = Query(http, "token");
+        await send(new HttpResponseStart(200, [new("content-type", "text/plain")]));
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'x');
+        ValueTask pending = default;
+        var found = false;
+        for (var i = 0; i < 1024 && !found; i++)
+        {
+            pending = send(new HttpResponseBody(chunk, moreBody: true));
+            found = !pending.IsCompleted;
+            if (!found)
+            {
+                await pending;
+            }
+        }
+
+        Task second;
+        try
+        {
+            second = found ? send(new HttpResponseBody("y"u8.ToArray(), moreBody: true)).AsTask() : Task.CompletedTask;
+        }
+        catch (Exception ex)
+        {
+            second = Task.FromException(ex);
+        }
+
+        ParitySignals.Raise(token);
+        if (found)
+        {
+            await pending;
+        }
+
+        string result;
+        try
+        {
+            await second;
+            result = found ? "second send completed" : "no send was pending";
+        }
+        catch (Exception ex)
+        {
+            result = $"second send raised {ex.GetType().Name}: {ex.Message}";
+        }
+
+        await send(new HttpResponseBody(TestApps.Utf8("\n" + result)));
+    }
+
+    public static string Query(ConnectionScope scope, string name)
+    {
+        foreach (var pair in Encoding.Latin1.GetString(scope.QueryString.Span).Split('&'))
+        {
+            if (pair.StartsWith(name + "=", StringComparison.Ordinal))
+            {
+                return pair[(name.Length + 1)..];
+            }
+        }
+
+        throw new InvalidOperationException($"The query has no '{name}'.");
+    }
 
     /// <summary>The scope keys that must not depend on the transport, one per line.</summary>
     private static string DescribeScope(HttpScope scope)

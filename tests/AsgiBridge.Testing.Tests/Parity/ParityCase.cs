@@ -8,9 +8,17 @@ namespace AsgiBridge.Testing.Tests.Parity;
 /// <param name="Headers">Request headers.</param>
 public sealed record ParityCase(string Name, string Method, string Target, Func<HttpContent>? Content = null, params (string Name, string Value)[] Headers)
 {
-    public HttpRequestMessage CreateRequest(Version version)
+    /// <summary>
+    /// For an application that reports a result at the end of a body whose size depends on the transport (it fills the
+    /// connection until a send is pending): the client waits for the application's signal before reading, and only the
+    /// body's last line is compared.
+    /// </summary>
+    public bool Gated { get; init; }
+
+    public HttpRequestMessage CreateRequest(Version version, string? token)
     {
-        var request = new HttpRequestMessage(new HttpMethod(Method), Target)
+        var target = token is null ? Target : $"{Target}{(Target.Contains('?', StringComparison.Ordinal) ? '&' : '?')}token={token}";
+        var request = new HttpRequestMessage(new HttpMethod(Method), target)
         {
             Content = Content?.Invoke(),
             Version = version,

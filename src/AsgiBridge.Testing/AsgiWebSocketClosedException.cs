@@ -28,7 +28,13 @@ public sealed class AsgiWebSocketClosedException : Exception
         Reason = reason;
     }
 
-    /// <summary>The close code the application sent.</summary>
+    internal AsgiWebSocketClosedException(string message, int code)
+        : base(message)
+    {
+        Code = code;
+    }
+
+    /// <summary>The close code the application sent (1006 when the connection ended without a close frame).</summary>
     public int Code { get; }
 
     /// <summary>The close reason the application sent.</summary>

@@ -1,11 +1,13 @@
 using System.Text;
+using AsgiBridge.Hosting;
 
 namespace AsgiBridge.Testing;
 
 /// <summary>
-/// The application refused a WebSocket handshake: with <c>websocket.close</c> before accepting (status 403, as the
-/// spec requires), with a denial response (<c>websocket.http.response.start</c>/<c>.body</c>), or by failing before
-/// accepting (status 500 when <see cref="AsgiTestClientOptions.RaiseServerExceptions"/> is off).
+/// The server refused a WebSocket handshake, with the response a client received: the application closed before
+/// accepting (403, as the spec requires), sent a denial response (<c>websocket.http.response.start</c>/<c>.body</c>), or
+/// failed before accepting (500, seen when <see cref="AsgiTestClientOptions.RaiseServerExceptions"/> is off); or the
+/// request never reached a WebSocket-capable application (404, 403 for a rejected origin, …).
 /// </summary>
 public sealed class AsgiWebSocketDeniedException : Exception
 {
@@ -27,13 +29,17 @@ public sealed class AsgiWebSocketDeniedException : Exception
     {
     }
 
-    internal AsgiWebSocketDeniedException(int status, IReadOnlyList<AsgiHeader> headers, byte[] body, string reason)
-        : base($"The application denied the WebSocket handshake with HTTP {status} ({reason}).")
+    internal AsgiWebSocketDeniedException(int status, IReadOnlyList<AsgiHeader> headers, byte[] body, AsgiConnectionOutcome? outcome)
+        : base($"The application denied the WebSocket handshake with HTTP {status}{(outcome is null ? string.Empty : $" ({outcome})")}.")
     {
         Status = status;
         Headers = headers;
         Body = body;
+        Outcome = outcome;
     }
+
+    /// <summary>How the bridge saw the connection end, when the application had finished by the time the denial was read.</summary>
+    public AsgiConnectionOutcome? Outcome { get; }
 
     /// <summary>The HTTP status of the denial response.</summary>
     public int Status { get; }
