@@ -23,6 +23,12 @@ internal sealed class ConnectionSlot
     /// <summary>The outcome, once the server finished; <see langword="null"/> before, or when no ASGI application served it.</summary>
     public AsgiConnectionOutcome? Outcome => IsFinished ? _context?.GetAsgiOutcome() : null;
 
+    /// <summary>
+    /// The outcome if the bridge has already recorded it (it does so as its last act, even when it then lets an exception
+    /// reach the server, after which TestServer fires no completion callbacks); otherwise <see langword="null"/>.
+    /// </summary>
+    public AsgiConnectionOutcome? RecordedOutcome => _context?.GetAsgiOutcome();
+
     /// <summary>Attaches the server-side context (called from TestServer's per-request configuration, before the pipeline runs).</summary>
     /// <param name="context">The request's context.</param>
     public void Attach(HttpContext context)
@@ -47,6 +53,11 @@ internal sealed class ConnectionSlot
     /// <exception cref="TimeoutException">The application is still running.</exception>
     public async Task<AsgiConnectionOutcome?> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
     {
+        if (RecordedOutcome is { } recorded)
+        {
+            return recorded;
+        }
+
         try
         {
             await _finished.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);

@@ -23,7 +23,10 @@ public sealed class OutcomeRecorder
     /// <summary>Every outcome recorded so far, in the order the requests finished.</summary>
     public IReadOnlyList<AsgiConnectionOutcome> All => [.. _all];
 
-    /// <summary>Exceptions that escaped the whole pipeline (none for a request the bridge served).</summary>
+    /// <summary>
+    /// Exceptions that escaped the whole pipeline, other than the <see cref="AsgiResponseAbortedException"/> with which the
+    /// bridge has the server cut a started response off (none for a request the bridge served).
+    /// </summary>
     public IReadOnlyList<Exception> EscapedExceptions => [.. _escaped];
 
     /// <summary>Creates a fresh request id.</summary>
@@ -63,6 +66,17 @@ public sealed class OutcomeRecorder
         try
         {
             await next(context).ConfigureAwait(false);
+        }
+        catch (AsgiResponseAbortedException) when (context.GetAsgiOutcome() is { ResponseTruncated: true } cut)
+        {
+            // The bridge's way of having the server cut a started response off; the outcome says why.
+            _all.Enqueue(cut);
+            if (id is not null)
+            {
+                Slot(id).TrySetResult(cut);
+            }
+
+            throw;
         }
         catch (Exception ex)
         {

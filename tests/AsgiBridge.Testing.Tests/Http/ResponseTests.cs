@@ -224,7 +224,8 @@ public sealed class ResponseTests
         });
         await using var client = new AsgiTestClient(app, new AsgiTestClientOptions { UseHttp2 = true });
 
-        var response = await client.GetAsync("/");
+        // The extension: trailers go out only to a client that announced 'TE: trailers'.
+        var response = await client.GetAsync("/", new() { Headers = { ("te", "trailers") } });
 
         Assert.Equal("payload", response.Text);
         Assert.Null(response.GetHeader("content-length"));

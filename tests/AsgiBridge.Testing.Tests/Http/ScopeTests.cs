@@ -84,13 +84,16 @@ public sealed class ScopeTests
     }
 
     [Fact]
-    public async Task Http2_simulation_reports_version_2_and_advertises_trailers()
+    public async Task Http2_simulation_reports_version_2_and_advertises_trailers_to_a_client_that_sent_te_trailers()
     {
-        var scope = await CaptureAsync(c => c.GetAsync("/"), new AsgiTestClientOptions { UseHttp2 = true });
+        var scope = await CaptureAsync(c => c.GetAsync("/", new() { Headers = { ("te", "trailers") } }), new AsgiTestClientOptions { UseHttp2 = true });
 
         Assert.Equal("2", scope.HttpVersion);
         Assert.True(scope.SupportsExtension(AsgiExtensionNames.Trailers));
         Assert.True(scope.SupportsExtension(AsgiExtensionNames.PathSend));
+
+        var plain = await CaptureAsync(c => c.GetAsync("/"), new AsgiTestClientOptions { UseHttp2 = true });
+        Assert.False(plain.SupportsExtension(AsgiExtensionNames.Trailers));
     }
 
     [Fact]
