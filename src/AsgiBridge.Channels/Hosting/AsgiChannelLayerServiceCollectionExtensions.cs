@@ -1,5 +1,6 @@
 using AsgiBridge.Channels;
 using AsgiBridge.Channels.Hosting;
+using AsgiBridge.Channels.Presence;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -38,5 +39,18 @@ public static class AsgiChannelLayerServiceCollectionExtensions
         services.TryAddSingleton<IAsgiChannelLayer>(sp => sp.GetRequiredService<AsgiChannelLayer>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ChannelLayerHostedService>());
         return new ChannelLayerBuilder(services);
+    }
+
+    /// <summary>
+    /// Registers <see cref="GroupPresence"/> (member counts across instances) on the layer, started with the host.
+    /// </summary>
+    /// <param name="builder">The builder returned by <c>AddAsgiChannelLayer</c>.</param>
+    /// <returns>The builder.</returns>
+    public static IAsgiChannelLayerBuilder AddGroupPresence(this IAsgiChannelLayerBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.TryAddSingleton(sp => new GroupPresence(sp.GetRequiredService<IAsgiChannelLayer>(), sp.GetService<TimeProvider>()));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, GroupPresenceHostedService>());
+        return builder;
     }
 }

@@ -85,6 +85,19 @@ public sealed class RegistrationTests
     }
 
     [Fact]
+    public async Task AddGroupPresence_registers_a_presence_counter_that_the_host_starts()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Services.AddAsgiChannelLayer().AddGroupPresence();
+        using var host = builder.Build();
+        await host.StartAsync();
+
+        var presence = host.Services.GetRequiredService<AsgiBridge.Channels.Presence.GroupPresence>();
+        Assert.Equal(1, await presence.JoinedAsync("room"));   // throws unless the host started it
+        await host.StopAsync();
+    }
+
+    [Fact]
     public void UseChannelLayer_without_a_registered_layer_says_what_to_add()
     {
         var error = Assert.Throws<InvalidOperationException>(() => new AsgiPipelineBuilder().UseChannelLayer());
