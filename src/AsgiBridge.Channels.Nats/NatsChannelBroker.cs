@@ -22,8 +22,7 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
 
     private readonly NatsChannelBrokerOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _subscriptionGate = new(1, 1);
-    private readonly Dictionary<string, Subscription?> _subscriptions = new(StringComparer.Ordinal);   // null: to be made
+    private readonly BrokerSubscriptions<Subscription> _subscriptions;
     private readonly ConcurrentDictionary<string, string> _groupSubjects = new(StringComparer.Ordinal);
     private NatsConnection? _nats;
     private IChannelLayerBrokerCallbacks? _callbacks;
@@ -47,6 +46,7 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
         }
 
         _logger = loggerFactory?.CreateLogger(NatsBrokerLog.Category) ?? NullLogger.Instance;
+        _subscriptions = new BrokerSubscriptions<Subscription>(TrySubscribeAsync);
     }
 
     /// <inheritdoc />
@@ -85,30 +85,20 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
             callbacks.OnConnectionLost(connect.Exception?.GetBaseException());
         }
 
-        await SubscribeAsync($"{_options.Prefix}.instance.{instanceId}").ConfigureAwait(false);
+        await _subscriptions.AddAsync($"{_options.Prefix}.instance.{instanceId}").ConfigureAwait(false);
     }
 
     /// <inheritdoc />
-    public ValueTask SubscribeGroupAsync(string group, CancellationToken cancellationToken) => SubscribeAsync(GroupSubject(group));
+    public async ValueTask SubscribeGroupAsync(string group, CancellationToken cancellationToken) =>
+        await _subscriptions.AddAsync(GroupSubject(group)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask UnsubscribeGroupAsync(string group, CancellationToken cancellationToken)
     {
-        Subscription? subscription;
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        if (await _subscriptions.RemoveAsync(GroupSubject(group)).ConfigureAwait(false) is { } subscription)
         {
-            if (!_subscriptions.Remove(GroupSubject(group), out subscription) || subscription is null)
-            {
-                return;
-            }
+            await subscription.StopAsync().ConfigureAwait(false);
         }
-        finally
-        {
-            _subscriptionGate.Release();
-        }
-
-        await subscription.StopAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -127,17 +117,7 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
             return;
         }
 
-        List<Subscription> subscriptions;
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            subscriptions = [.. _subscriptions.Values.OfType<Subscription>()];
-            _subscriptions.Clear();
-        }
-        finally
-        {
-            _subscriptionGate.Release();
-        }
+        var subscriptions = await _subscriptions.ClearAsync().ConfigureAwait(false);
 
         if (_nats is { } nats)
         {
@@ -151,7 +131,7 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
             await subscription.Pump.ConfigureAwait(false);
         }
 
-        _subscriptionGate.Dispose();
+        _subscriptions.Dispose();
     }
 
     // Group names may hold '.', which would split the subject into tokens (and ".." into an empty, invalid one); '~' can
@@ -192,41 +172,36 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
         }
     }
 
-    private async ValueTask SubscribeAsync(string subject)
-    {
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
-        {
-            if (_subscriptions.TryAdd(subject, null))
-            {
-                await TrySubscribeLockedAsync(subject).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            _subscriptionGate.Release();
-        }
-    }
-
-    private async Task TrySubscribeLockedAsync(string subject)
+    private async Task<Subscription?> TrySubscribeAsync(string subject)
     {
         if (_nats is not { ConnectionState: NatsConnectionState.Open } nats)
         {
-            return;   // made by OnOpenedAsync
+            return null;   // made by OnOpenedAsync
         }
 
+        Subscription subscription;
         try
         {
             var sub = await nats.SubscribeCoreAsync<NatsMemoryOwner<byte>>(subject).ConfigureAwait(false);
-            _subscriptions[subject] = new Subscription(sub, Task.Run(() => PumpAsync(sub)));
-
-            // A round trip: once it returns the server has processed the SUB, so a publish from anywhere after this reaches us.
-            await nats.PingAsync().ConfigureAwait(false);
+            subscription = new Subscription(sub, Task.Run(() => PumpAsync(sub)));
         }
         catch (NatsException e)
         {
             NatsBrokerLog.SubscribeDeferred(_logger, subject, e);
+            return null;
         }
+
+        try
+        {
+            // A round trip: once it returns the server has processed the SUB, so a publish from anywhere after this reaches us.
+            await nats.PingAsync().ConfigureAwait(false);
+        }
+        catch (NatsException)
+        {
+            // Disconnected meanwhile: the client re-sends the SUB itself when it reconnects.
+        }
+
+        return subscription;
     }
 
     private async Task PumpAsync(INatsSub<NatsMemoryOwner<byte>> sub)
@@ -260,25 +235,16 @@ public sealed class NatsChannelBroker : IChannelLayerBroker
             return;
         }
 
-        bool complete;
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            foreach (var subject in _subscriptions.Where(s => s.Value is null).Select(s => s.Key).ToList())
+            if (await _subscriptions.RestoreAsync().ConfigureAwait(false))
             {
-                await TrySubscribeLockedAsync(subject).ConfigureAwait(false);
+                _callbacks?.OnConnectionRestored();
             }
-
-            complete = _subscriptions.Values.All(s => s is not null);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _subscriptionGate.Release();
-        }
-
-        if (complete)
-        {
-            _callbacks?.OnConnectionRestored();
+            // Disposed while the connection came back.
         }
     }
 

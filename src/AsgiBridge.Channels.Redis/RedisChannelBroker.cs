@@ -23,8 +23,7 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
 
     private readonly RedisChannelBrokerOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _subscriptionGate = new(1, 1);
-    private readonly Dictionary<string, ChannelMessageQueue?> _subscriptions = new(StringComparer.Ordinal);   // null: to be made
+    private readonly BrokerSubscriptions<ChannelMessageQueue> _subscriptions;
     private readonly ConcurrentDictionary<string, RedisChannel> _publishChannels = new(StringComparer.Ordinal);
     private readonly Action<RedisMessage> _onMessage;
     private ConnectionMultiplexer? _redis;
@@ -51,6 +50,7 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
 
         _logger = loggerFactory?.CreateLogger(RedisBrokerLog.Category) ?? NullLogger.Instance;
         _onMessage = OnRedisMessage;
+        _subscriptions = new BrokerSubscriptions<ChannelMessageQueue>(TrySubscribeAsync);
     }
 
     /// <inheritdoc />
@@ -75,7 +75,7 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
         _redis = redis;
         _subscriber = redis.GetSubscriber();
 
-        await SubscribeAsync(InstanceChannel(instanceId)).ConfigureAwait(false);
+        await _subscriptions.AddAsync(InstanceChannel(instanceId)).ConfigureAwait(false);
         if (!redis.IsConnected)
         {
             callbacks.OnConnectionLost(null);
@@ -83,33 +83,15 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
     }
 
     /// <inheritdoc />
-    public ValueTask SubscribeGroupAsync(string group, CancellationToken cancellationToken) => SubscribeAsync(GroupChannel(group));
+    public async ValueTask SubscribeGroupAsync(string group, CancellationToken cancellationToken) =>
+        await _subscriptions.AddAsync(GroupChannel(group)).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async ValueTask UnsubscribeGroupAsync(string group, CancellationToken cancellationToken)
     {
-        var name = GroupChannel(group);
-        ChannelMessageQueue? queue;
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
-        try
+        if (await _subscriptions.RemoveAsync(GroupChannel(group)).ConfigureAwait(false) is { } queue)
         {
-            if (!_subscriptions.Remove(name, out queue) || queue is null)
-            {
-                return;
-            }
-        }
-        finally
-        {
-            _subscriptionGate.Release();
-        }
-
-        try
-        {
-            await queue.UnsubscribeAsync().ConfigureAwait(false);
-        }
-        catch (RedisException)
-        {
-            // Disconnected: the server side of the subscription died with the connection.
+            await UnsubscribeAsync(queue).ConfigureAwait(false);
         }
     }
 
@@ -129,6 +111,7 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
             return;
         }
 
+        await _subscriptions.ClearAsync().ConfigureAwait(false);   // closing the connection ends every queue
         if (_redis is { } redis)
         {
             redis.ConnectionFailed -= OnConnectionFailed;
@@ -137,7 +120,7 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
             await redis.DisposeAsync().ConfigureAwait(false);
         }
 
-        _subscriptionGate.Dispose();
+        _subscriptions.Dispose();
     }
 
     private string GroupChannel(string group) => $"{_options.Prefix}:group:{group}";
@@ -176,28 +159,24 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
         }
     }
 
-    private async ValueTask SubscribeAsync(string name)
+    private static async Task UnsubscribeAsync(ChannelMessageQueue queue)
     {
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            if (_subscriptions.TryAdd(name, null))
-            {
-                await TrySubscribeLockedAsync(name).ConfigureAwait(false);
-            }
+            await queue.UnsubscribeAsync().ConfigureAwait(false);
         }
-        finally
+        catch (RedisException)
         {
-            _subscriptionGate.Release();
+            // Disconnected: the server side of the subscription died with the connection.
         }
     }
 
-    private async Task TrySubscribeLockedAsync(string name)
+    private async Task<ChannelMessageQueue?> TrySubscribeAsync(string name)
     {
         var subscriber = _subscriber!;
         if (!subscriber.IsConnected())
         {
-            return;   // made by RestoreSubscriptionsAsync when the connection is back
+            return null;   // made by RestoreAsync when the connection is back
         }
 
         var channel = RedisChannel.Literal(name);
@@ -205,7 +184,7 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
         {
             var queue = await subscriber.SubscribeAsync(channel).ConfigureAwait(false);
             queue.OnMessage(_onMessage);
-            _subscriptions[name] = queue;
+            return queue;
         }
         catch (RedisException e)
         {
@@ -219,35 +198,26 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
             {
                 // Disconnected: nothing on the server to undo.
             }
+
+            return null;
         }
     }
 
-    private async Task RestoreSubscriptionsAsync()
+    private async Task RestoreAsync()
     {
-        if (Volatile.Read(ref _disposed) != 0)
-        {
-            return;
-        }
-
-        bool complete;
-        await _subscriptionGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
-            foreach (var name in _subscriptions.Where(s => s.Value is null).Select(s => s.Key).ToList())
+            if (Volatile.Read(ref _disposed) == 0
+                && await _subscriptions.RestoreAsync().ConfigureAwait(false)
+                && _redis is { IsConnected: true }
+                && _subscriber!.IsConnected())
             {
-                await TrySubscribeLockedAsync(name).ConfigureAwait(false);
+                _callbacks?.OnConnectionRestored();
             }
-
-            complete = _subscriptions.Values.All(q => q is not null);
         }
-        finally
+        catch (ObjectDisposedException)
         {
-            _subscriptionGate.Release();
-        }
-
-        if (complete && _redis is { IsConnected: true } && _subscriber!.IsConnected())
-        {
-            _callbacks?.OnConnectionRestored();
+            // Disposed while the connection came back.
         }
     }
 
@@ -262,6 +232,6 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
     private void OnConnectionRestored(object? sender, ConnectionFailedEventArgs e)
     {
         RedisBrokerLog.ConnectionRestored(_logger, e.ConnectionType.ToString(), e.EndPoint?.ToString() ?? "?");
-        _ = RestoreSubscriptionsAsync();
+        _ = RestoreAsync();
     }
 }

@@ -190,7 +190,28 @@ public abstract class BrokerLayerTests<TServer> : IAsyncLifetime
         Assert.Equal("direct", (await b.ReceiveWithinAsync(direct)).Type);
     }
 
-    /// <summary>Creates the broker connection of one instance.</summary>
+    [Fact]
+    public async Task An_instance_started_before_its_broker_serves_locally_and_joins_in_when_the_broker_comes_up()
+    {
+        await Server.KillAsync();
+        var logA = new TestLog();
+        var a = await InstanceAsync(log: logA);
+        var b = await InstanceAsync();
+        await logA.WaitForAsync(201);
+        var onA = await a.NewChannelAsync();
+        var onB = await b.NewChannelAsync();
+        await a.GroupAddAsync("room", onA);   // subscriptions wait for the broker
+        await b.GroupAddAsync("room", onB);
+        await a.GroupSendAsync("room", new ChannelMessage("local"));
+        Assert.Equal("local", (await a.ReceiveWithinAsync(onA)).Type);
+
+        await Server.StartAsync();
+
+        Assert.Equal("probe", (await PollUntilDeliveredAsync(a, b, "room", onB)).Type);
+        await logA.WaitForAsync(202);
+    }
+
+    /// <summary>Creates the broker connection of one instance (waiting at most a second for a first connection).</summary>
     protected abstract IChannelLayerBroker CreateBroker(TestLog? log);
 
     /// <summary>How many messages the broker has had published to it so far.</summary>

@@ -13,7 +13,7 @@ public sealed class NatsLayerTests : BrokerLayerTests<NatsServer>
     private static readonly HttpClient s_monitor = new();
 
     protected override IChannelLayerBroker CreateBroker(TestLog? log) =>
-        new NatsChannelBroker(Options.Create(new NatsChannelBrokerOptions { Url = Server.Url }), log);
+        new NatsChannelBroker(Options.Create(new NatsChannelBrokerOptions { Url = Server.Url, InitialConnectWait = TimeSpan.FromSeconds(1) }), log);
 
     // The server's own count of messages published to it (/varz in_msgs).
     protected override async Task<long> PublishedCountAsync()

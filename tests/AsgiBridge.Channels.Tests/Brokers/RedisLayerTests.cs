@@ -11,7 +11,7 @@ namespace AsgiBridge.Channels.Tests.Brokers;
 public sealed class RedisLayerTests : BrokerLayerTests<RedisServer>
 {
     protected override IChannelLayerBroker CreateBroker(TestLog? log) =>
-        new RedisChannelBroker(Options.Create(new RedisChannelBrokerOptions { ConnectionString = Server.ConnectionString }), log);
+        new RedisChannelBroker(Options.Create(new RedisChannelBrokerOptions { ConnectionString = Server.ConnectionString, ConfigureConnection = c => c.ConnectTimeout = 1000 }), log);
 
     // Redis's own count of PUBLISH commands (INFO commandstats), read on a connection of the test's.
     protected override async Task<long> PublishedCountAsync()
