@@ -24,7 +24,8 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
     private readonly RedisChannelBrokerOptions _options;
     private readonly ILogger _logger;
     private readonly BrokerSubscriptions<ChannelMessageQueue> _subscriptions;
-    private readonly ConcurrentDictionary<string, RedisChannel> _publishChannels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RedisChannel> _groupChannels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RedisChannel> _instanceChannels = new(StringComparer.Ordinal);
     private readonly Action<RedisMessage> _onMessage;
     private ConnectionMultiplexer? _redis;
     private ISubscriber? _subscriber;
@@ -97,11 +98,11 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
 
     /// <inheritdoc />
     public ValueTask<bool> PublishToGroupAsync(string group, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        PublishAsync(group, static (prefix, g) => $"{prefix}:group:{g}", payload);
+        PublishAsync(_groupChannels, group, static (prefix, g) => $"{prefix}:group:{g}", payload);
 
     /// <inheritdoc />
     public ValueTask<bool> PublishToInstanceAsync(string instanceId, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
-        PublishAsync(instanceId, static (prefix, id) => $"{prefix}:instance:{id}", payload);
+        PublishAsync(_instanceChannels, instanceId, static (prefix, id) => $"{prefix}:instance:{id}", payload);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -127,7 +128,8 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
 
     private string InstanceChannel(string instanceId) => $"{_options.Prefix}:instance:{instanceId}";
 
-    private async ValueTask<bool> PublishAsync(string target, Func<string, string, string> channelName, ReadOnlyMemory<byte> payload)
+    // Channels are cached per target (bounded): a RedisChannel holds the name's bytes, made once instead of per publish.
+    private async ValueTask<bool> PublishAsync(ConcurrentDictionary<string, RedisChannel> cache, string target, Func<string, string, string> channelName, ReadOnlyMemory<byte> payload)
     {
         var subscriber = _subscriber;
         if (subscriber is null || _redis is not { IsConnected: true })
@@ -135,15 +137,15 @@ public sealed class RedisChannelBroker : IChannelLayerBroker
             return false;
         }
 
-        if (!_publishChannels.TryGetValue(target, out var channel))
+        if (!cache.TryGetValue(target, out var channel))
         {
-            if (_publishChannels.Count >= MaxCachedChannels)
+            if (cache.Count >= MaxCachedChannels)
             {
-                _publishChannels.Clear();
+                cache.Clear();
             }
 
             channel = RedisChannel.Literal(channelName(_options.Prefix, target));
-            _publishChannels[target] = channel;
+            cache[target] = channel;
         }
 
         try

@@ -118,6 +118,11 @@ internal sealed class BrokerLink : IChannelLayerBrokerCallbacks, IAsyncDisposabl
     /// </summary>
     public async ValueTask ReconcileAsync(string group, Func<string, bool> hasMembers, CancellationToken cancellationToken)
     {
+        if (_subscribed.ContainsKey(group) == hasMembers(group))
+        {
+            return;   // already in line: the common case of a join to a group that has members here
+        }
+
         var gate = _stripes[(uint)StringComparer.Ordinal.GetHashCode(group) % SubscriptionStripes];
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try

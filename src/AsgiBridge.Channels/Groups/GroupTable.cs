@@ -12,15 +12,14 @@ internal sealed class GroupTable
     public int Count => _groups.Count;
 
     /// <summary>Adds a member or renews it.</summary>
-    /// <returns>Whether the group had no member on this instance before (so the broker subscription is needed).</returns>
-    public bool Add(string group, LocalChannel channel, long expiresAt)
+    public void Add(string group, LocalChannel channel, long expiresAt)
     {
         while (true)
         {
             var local = _groups.GetOrAdd(group, static name => new LocalGroup(name));
-            if (local.TryAdd(channel, expiresAt, out var first))
+            if (local.TryAdd(channel, expiresAt))
             {
-                return first;
+                return;
             }
 
             // Retired by a concurrent removal of its last member: it is leaving the table, take a fresh one.

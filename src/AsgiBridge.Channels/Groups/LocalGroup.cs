@@ -21,13 +21,11 @@ internal sealed class LocalGroup(string name)
     /// <summary>Adds a member or renews its expiry.</summary>
     /// <param name="channel">The member.</param>
     /// <param name="expiresAt">When the membership lapses.</param>
-    /// <param name="first">Whether the group had no member before.</param>
     /// <returns><see langword="false"/> when the group was retired meanwhile (try again with a fresh one).</returns>
-    public bool TryAdd(LocalChannel channel, long expiresAt, out bool first)
+    public bool TryAdd(LocalChannel channel, long expiresAt)
     {
         lock (_gate)
         {
-            first = _members.Length == 0;
             if (_retired)
             {
                 return false;

@@ -197,14 +197,15 @@ public sealed class AsgiChannelLayer : IAsgiChannelLayer, IAsyncDisposable
             throw new ArgumentException($"The channel '{channel}' was discarded.", nameof(channel));
         }
 
-        var first = _groups.Add(group, local, _time.GetTimestamp() + _groupExpiry);
+        _groups.Add(group, local, _time.GetTimestamp() + _groupExpiry);
         if (local.IsClosed)
         {
             // Discarded while joining: undo, so no membership outlives its channel.
             _groups.Remove(group, local, null, out _);
         }
 
-        return first && _broker is not null ? JoinBrokerAsync(group, cancellationToken) : ValueTask.CompletedTask;
+        // Not only for the first member: a second join must also wait while the first one's subscription is being made.
+        return _broker is not null ? JoinBrokerAsync(group, cancellationToken) : ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />

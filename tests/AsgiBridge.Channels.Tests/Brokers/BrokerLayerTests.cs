@@ -44,6 +44,18 @@ public abstract class BrokerLayerTests<TServer> : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_group_named_like_an_instance_does_not_capture_sends_to_that_instance()
+    {
+        var (a, b) = await TwoInstancesAsync();
+        var channel = await b.NewChannelAsync();
+
+        await a.GroupSendAsync(b.InstanceId, new ChannelMessage("to.group"));   // a valid group name that is also B's id
+        await a.SendAsync(channel, new ChannelMessage("to.channel"));
+
+        Assert.Equal("to.channel", (await b.ReceiveWithinAsync(channel)).Type);
+    }
+
+    [Fact]
     public async Task A_group_send_reaches_members_on_both_instances_and_nothing_reaches_another_group()
     {
         var (a, b) = await TwoInstancesAsync();
