@@ -1,0 +1,30 @@
+using System.Globalization;
+using AsgiBridge.Channels.Broker;
+using AsgiBridge.Channels.Redis;
+using AsgiBridge.Channels.Tests.Infrastructure;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace AsgiBridge.Channels.Tests.Brokers;
+
+/// <summary>The shared broker tests on Debian's redis-server.</summary>
+public sealed class RedisLayerTests : BrokerLayerTests<RedisServer>
+{
+    protected override IChannelLayerBroker CreateBroker(TestLog? log) =>
+        new RedisChannelBroker(Options.Create(new RedisChannelBrokerOptions { ConnectionString = Server.ConnectionString, ConfigureConnection = c => c.ConnectTimeout = 1000 }), log);
+
+    // Redis's own count of PUBLISH commands (INFO commandstats), read on a connection of the test's.
+    protected override async Task<long> PublishedCountAsync()
+    {
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(Server.ConnectionString + ",allowAdmin=true");
+        var info = await redis.GetServer(Server.ConnectionString).InfoRawAsync("commandstats") ?? string.Empty;
+        var line = info.Split('\n').FirstOrDefault(l => l.StartsWith("cmdstat_publish:", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return 0;
+        }
+
+        var calls = line.Split(':')[1].Split(',').First(p => p.StartsWith("calls=", StringComparison.Ordinal));
+        return long.Parse(calls["calls=".Length..], CultureInfo.InvariantCulture);
+    }
+}
