@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 

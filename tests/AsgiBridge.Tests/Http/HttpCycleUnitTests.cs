@@ -1,6 +1,7 @@
 using System.Text;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
 

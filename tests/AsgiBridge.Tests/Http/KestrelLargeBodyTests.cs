@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 
 namespace AsgiBridge.Tests.Infrastructure;
 

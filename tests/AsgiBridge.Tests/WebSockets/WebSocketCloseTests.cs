@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.WebSockets;

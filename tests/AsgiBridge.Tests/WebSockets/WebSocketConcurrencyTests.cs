@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using System.Text;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.WebSockets;
 using Microsoft.Extensions.Logging.Abstractions;
 

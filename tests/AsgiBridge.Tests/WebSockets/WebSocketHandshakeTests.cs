@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 
 namespace AsgiBridge.Tests.WebSockets;
 

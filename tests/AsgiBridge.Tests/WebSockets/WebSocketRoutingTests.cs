@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;

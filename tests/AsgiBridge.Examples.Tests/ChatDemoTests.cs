@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.WebSockets;
+using System.Text.Json;
+using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.WebSockets;
+using ChatDemo;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace AsgiBridge.Examples.Tests;
+
+[Collection(nameof(WebApplicationFactoryGroup))]
+public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factory) : IClassFixture<WebApplicationFactory<ChatDemo.Program>>
+{
+    private async Task<WebSocket> JoinAsync(string room)
+    {
+        using var timeout = new CancellationTokenSource(ClientMessages.Timeout);
+        return await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "/chat/" + room), timeout.Token);
+    }
+
+    private static async Task<JsonElement> NextAsync(WebSocket socket)
+    {
+        var message = await socket.ReceiveMessageAsync();
+        Assert.Equal(WebSocketMessageType.Text, message.Type);
+        return JsonDocument.Parse(message.Text).RootElement.Clone();
+    }
+
+    private static string Room() => "room-" + Guid.NewGuid().ToString("N")[..8];
+
+    [Fact]
+    public async Task Page_is_served_at_the_root_and_connects_to_the_room_path()
+    {
+        using var client = factory.CreateClient();
+        using var response = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Contains("/chat/${encodeURIComponent(room)}", html, StringComparison.Ordinal);
+        Assert.Contains("id=\"typing\"", html, StringComparison.Ordinal);
+
+        using var missing = await client.GetAsync("/missing");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task Join_chat_and_leave_are_broadcast_with_user_counts()
+    {
+        var room = Room();
+        using var alice = await JoinAsync(room);
+        var joined = await NextAsync(alice);
+        Assert.Equal("user_joined", joined.GetProperty("type").GetString());
+        Assert.Equal(1, joined.GetProperty("user_count").GetInt32());
+
+        using var bob = await JoinAsync(room);
+        Assert.Equal(2, (await NextAsync(alice)).GetProperty("user_count").GetInt32());
+        Assert.Equal(2, (await NextAsync(bob)).GetProperty("user_count").GetInt32());
+
+        await alice.SendTextAsync("""{"type":"chat","user":"alice","message":"hello bob"}""");
+        foreach (var socket in new[] { alice, bob })
+        {
+            var chat = await NextAsync(socket);
+            Assert.Equal("chat", chat.GetProperty("type").GetString());
+            Assert.Equal("alice", chat.GetProperty("user").GetString());
+            Assert.Equal("hello bob", chat.GetProperty("message").GetString());
+            Assert.Equal(room, chat.GetProperty("room").GetString());
+        }
+
+        await bob.CloseAsync(WebSocketCloseStatus.NormalClosure);
+        var left = await NextAsync(alice);
+        Assert.Equal("user_left", left.GetProperty("type").GetString());
+        Assert.Equal(1, left.GetProperty("user_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Typing_goes_to_everyone_but_the_sender()
+    {
+        var room = Room();
+        using var alice = await JoinAsync(room);
+        await NextAsync(alice);
+        using var bob = await JoinAsync(room);
+        await NextAsync(alice);
+        await NextAsync(bob);
+
+        await alice.SendTextAsync("""{"type":"typing","user":"alice"}""");
+        var typing = await NextAsync(bob);
+        Assert.Equal("typing", typing.GetProperty("type").GetString());
+        Assert.Equal("alice", typing.GetProperty("user").GetString());
+
+        // Alice's next message is her own chat line: the typing notice never reached her.
+        await alice.SendTextAsync("""{"type":"chat","user":"alice","message":"done typing"}""");
+        Assert.Equal("chat", (await NextAsync(alice)).GetProperty("type").GetString());
+        Assert.Equal("chat", (await NextAsync(bob)).GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task Invalid_json_gets_an_error_only_for_the_sender()
+    {
+        var room = Room();
+        using var alice = await JoinAsync(room);
+        await NextAsync(alice);
+        using var bob = await JoinAsync(room);
+        await NextAsync(alice);
+        await NextAsync(bob);
+
+        await alice.SendTextAsync("{not json");
+        Assert.Equal("""{"error":"Invalid JSON"}""", (await alice.ReceiveMessageAsync()).Text);
+        await alice.SendTextAsync("[1,2]");
+        Assert.Equal("""{"error":"Invalid JSON"}""", (await alice.ReceiveMessageAsync()).Text);
+
+        await bob.SendTextAsync("""{"type":"chat","user":"bob","message":"still here"}""");
+        Assert.Equal("still here", (await NextAsync(bob)).GetProperty("message").GetString());
+        Assert.Equal("still here", (await NextAsync(alice)).GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task Rooms_are_isolated()
+    {
+        using var alice = await JoinAsync(Room());
+        await NextAsync(alice);
+        using var carol = await JoinAsync(Room());
+        await NextAsync(carol);
+
+        await carol.SendTextAsync("""{"type":"chat","user":"carol","message":"only mine"}""");
+        Assert.Equal("carol", (await NextAsync(carol)).GetProperty("user").GetString());
+        await alice.SendTextAsync("""{"type":"chat","user":"alice","message":"mine"}""");
+        Assert.Equal("alice", (await NextAsync(alice)).GetProperty("user").GetString());
+    }
+
+    [Fact]
+    public async Task WebSockets_outside_chat_rooms_are_denied_with_403()
+    {
+        using var timeout = new CancellationTokenSource(ClientMessages.Timeout);
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "/elsewhere"), timeout.Token));
+        Assert.Contains("403", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dead_connections_are_removed_from_the_room_when_a_broadcast_fails()
+    {
+        var room = new ChatRoom("r");
+        var received = new List<string>();
+        var alive = new ChatConnection(message =>
+        {
+            received.Add(((WebSocketSend)message).Text!);
+            return ValueTask.CompletedTask;
+        });
+        var dead = new ChatConnection(_ => ValueTask.FromException(new AsgiClientDisconnectedException()));
+        room.Add(alive);
+        room.Add(dead);
+
+        var removed = await room.BroadcastAsync("hi");
+        Assert.Same(dead, Assert.Single(removed));
+        Assert.Equal(1, room.Count);
+        Assert.Equal(["hi"], received);
+    }
+}

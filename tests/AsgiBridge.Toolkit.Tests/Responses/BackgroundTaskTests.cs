@@ -1,0 +1,67 @@
+using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
+using Microsoft.AspNetCore.Builder;
+
+namespace AsgiBridge.Toolkit.Tests.Responses;
+
+public sealed class BackgroundTaskTests
+{
+    [Fact]
+    public async Task Background_tasks_run_in_order_after_the_whole_response_was_sent()
+    {
+        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
+        var log = new List<string>();
+        var response = new TextResponse("done")
+            .AddBackgroundTask(async () =>
+            {
+                await Task.Yield();
+                log.Add($"first after {connection.Sent.Count} messages, complete={connection.Response().Complete}");
+            })
+            .AddBackgroundTask(() =>
+            {
+                log.Add("second");
+                return Task.CompletedTask;
+            });
+
+        await response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
+
+        Assert.Equal(["first after 2 messages, complete=True", "second"], log);
+    }
+
+    [Fact]
+    public async Task Background_task_exception_propagates_after_the_response()
+    {
+        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
+        var response = new TextResponse("sent").AddBackgroundTask(() => throw new InvalidOperationException("mail server down"));
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send));
+
+        Assert.Equal("mail server down", error.Message);
+        Assert.True(connection.Response().Complete);
+    }
+
+    [Fact]
+    public async Task Client_has_the_full_response_before_the_background_task_completes_on_Kestrel()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi((scope, receive, send) =>
+            new TextResponse("welcome email queued")
+                .AddBackgroundTask(async () =>
+                {
+                    started.SetResult();
+                    await release.Task;
+                    finished.SetResult();
+                })
+                .ExecuteAsync(scope, receive, send)));
+
+        var text = await host.Client.GetStringAsync("/signup").WaitAsync(FakeConnection.Timeout);
+
+        Assert.Equal("welcome email queued", text);
+        await started.Task.WaitAsync(FakeConnection.Timeout);
+        Assert.False(finished.Task.IsCompleted);
+        release.SetResult();
+        await finished.Task.WaitAsync(FakeConnection.Timeout);
+    }
+}
