@@ -10,8 +10,11 @@ namespace AsgiBridge;
 public abstract class AsgiScope
 {
     private Dictionary<string, object?>? _items;
-    private IDictionary<string, object?>? _state;
-    private IReadOnlyDictionary<string, object?>? _stateSource;
+
+    // Either the scope's own namespace (IDictionary) or the lifespan snapshot it copies on first use: one field, so a
+    // connection's scope stays small (it is the one object the bridge allocates per request besides the callables).
+    private object? _state;
+    private ScopeProtocol _protocol = ScopeProtocol.Www;
 
     private protected AsgiScope()
     {
@@ -21,7 +24,11 @@ public abstract class AsgiScope
     public abstract string Type { get; }
 
     /// <summary>The <c>asgi</c> key: ASGI and specification versions.</summary>
-    public AsgiVersion Asgi { get; set; } = AsgiVersion.Www;
+    public AsgiVersion Asgi
+    {
+        get => _protocol.Asgi;
+        set => _protocol = _protocol with { Asgi = value ?? throw new ArgumentNullException(nameof(value)) };
+    }
 
     /// <summary>
     /// The <c>state</c> key: for http and websocket scopes a shallow copy of the lifespan state namespace (made on first
@@ -31,25 +38,25 @@ public abstract class AsgiScope
     {
         get
         {
-            if (_state is null && _stateSource is not null)
+            if (_state is LifespanStateSnapshot snapshot)
             {
-                _state = new Dictionary<string, object?>(_stateSource, StringComparer.Ordinal);
+                _state = new Dictionary<string, object?>(snapshot.State, StringComparer.Ordinal);
             }
 
-            return _state;
+            return (IDictionary<string, object?>?)_state;
         }
-        set
-        {
-            _state = value;
-            _stateSource = null;
-        }
+        set => _state = value;
     }
 
     /// <summary>
     /// The <c>extensions</c> key: one entry per extension the server supports (see <see cref="AsgiExtensionNames"/>),
     /// each value a dictionary (often empty). <see langword="null"/> when there are none.
     /// </summary>
-    public IReadOnlyDictionary<string, object?>? Extensions { get; set; }
+    public IReadOnlyDictionary<string, object?>? Extensions
+    {
+        get => _protocol.Extensions;
+        set => _protocol = _protocol with { Extensions = value };
+    }
 
     /// <summary>Keys beyond the specification's, added by servers or middleware (for example <c>"user"</c>).</summary>
     public IDictionary<string, object?> Items => _items ??= new Dictionary<string, object?>(StringComparer.Ordinal);
@@ -150,10 +157,10 @@ public abstract class AsgiScope
     }
 
     /// <summary>Sets the lifespan state this scope copies lazily on first access of <see cref="State"/>.</summary>
-    /// <param name="source">The lifespan state namespace.</param>
-    internal void SetStateSource(IReadOnlyDictionary<string, object?>? source)
-    {
-        _state = null;
-        _stateSource = source;
-    }
+    /// <param name="snapshot">The application's lifespan state.</param>
+    internal void SetStateSource(LifespanStateSnapshot snapshot) => _state = snapshot;
+
+    /// <summary>Sets the <c>asgi</c> and <c>extensions</c> keys at once, to an instance shared by many scopes.</summary>
+    /// <param name="protocol">The keys.</param>
+    internal void SetProtocol(ScopeProtocol protocol) => _protocol = protocol;
 }

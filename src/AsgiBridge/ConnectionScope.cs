@@ -19,12 +19,13 @@ public abstract class ConnectionScope : AsgiScope
     private string? _httpVersion;
     private string? _scheme;
     private string? _path;
-    private ReadOnlyMemory<byte>? _rawPath;
-    private ReadOnlyMemory<byte> _queryString;
+
+    // Arrays rather than ReadOnlyMemory (24 and 16 bytes): the scope is the one object allocated per request, so it is kept small.
+    private byte[]? _rawPath;
+    private byte[]? _queryString;
     private string? _rootPath;
     private IReadOnlyList<AsgiHeader>? _headers;
-    private AsgiAddress? _client;
-    private AsgiAddress? _server;
+    private Addresses? _addresses;
 
     private protected ConnectionScope(string httpVersion, string scheme)
     {
@@ -34,6 +35,7 @@ public abstract class ConnectionScope : AsgiScope
         _path = "/";
         _rootPath = string.Empty;
         _headers = Array.Empty<AsgiHeader>();
+        _queryString = [];
     }
 
     private protected ConnectionScope(AsgiConnection connection)
@@ -73,15 +75,21 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(RawPathSet))
             {
-                _rawPath = Source("raw_path").ReadRawPath();
+                _rawPath = ToArray(Source("raw_path").ReadRawPath());
                 _set |= RawPathSet;
             }
 
-            return _rawPath;
+            // Not a conditional expression: a bare null would convert to an empty ReadOnlyMemory (through byte[]), not to None.
+            if (_rawPath is null)
+            {
+                return null;
+            }
+
+            return new ReadOnlyMemory<byte>(_rawPath);
         }
         set
         {
-            _rawPath = value;
+            _rawPath = ToArray(value);
             _set |= RawPathSet;
         }
     }
@@ -93,7 +101,7 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(QuerySet))
             {
-                _queryString = Source("query_string").ReadQueryString();
+                _queryString = ToArray(Source("query_string").ReadQueryString());
                 _set |= QuerySet;
             }
 
@@ -101,7 +109,7 @@ public abstract class ConnectionScope : AsgiScope
         }
         set
         {
-            _queryString = value;
+            _queryString = ToArray(value);
             _set |= QuerySet;
         }
     }
@@ -130,15 +138,15 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(ClientSet))
             {
-                _client = Source("client").ReadClient();
+                _addresses = new Addresses(Source("client").ReadClient(), _addresses?.Server);
                 _set |= ClientSet;
             }
 
-            return _client;
+            return _addresses?.Client;
         }
         set
         {
-            _client = value;
+            _addresses = new Addresses(value, _addresses?.Server);
             _set |= ClientSet;
         }
     }
@@ -150,15 +158,15 @@ public abstract class ConnectionScope : AsgiScope
         {
             if (!Has(ServerSet))
             {
-                _server = Source("server").ReadServer();
+                _addresses = new Addresses(_addresses?.Client, Source("server").ReadServer());
                 _set |= ServerSet;
             }
 
-            return _server;
+            return _addresses?.Server;
         }
         set
         {
-            _server = value;
+            _addresses = new Addresses(_addresses?.Client, value);
             _set |= ServerSet;
         }
     }
@@ -199,6 +207,21 @@ public abstract class ConnectionScope : AsgiScope
     private protected AsgiConnection Source(string key) => Connection ?? throw new ObjectDisposedException(GetType().Name,
         $"The connection of this scope has ended and '{key}' was not read while it was open; read the keys you keep during the connection.");
 
+    private static byte[] ToArray(ReadOnlyMemory<byte> bytes) =>
+        System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : bytes.ToArray();
+
+    private static byte[]? ToArray(ReadOnlyMemory<byte>? bytes)
+    {
+        if (bytes is { } value)
+        {
+            return ToArray(value);
+        }
+
+        return null;
+    }
+
     private bool Has(int flag) => (_set & flag) != 0;
 
     private T Set<T>(ref T? field, int flag, T value)
@@ -207,4 +230,7 @@ public abstract class ConnectionScope : AsgiScope
         _set |= flag;
         return value;
     }
+
+    /// <summary>The <c>client</c> and <c>server</c> keys, held together: both are read rarely, so they share one field.</summary>
+    private sealed record Addresses(AsgiAddress? Client, AsgiAddress? Server);
 }

@@ -6,7 +6,7 @@ public sealed class LifespanScope : AsgiScope
     /// <summary>Creates a lifespan scope with ASGI 3.0 / lifespan 2.0 and an empty <c>state</c> namespace.</summary>
     public LifespanScope()
     {
-        Asgi = AsgiVersion.Lifespan;
+        SetProtocol(ScopeProtocol.Lifespan);
         State = new Dictionary<string, object?>(StringComparer.Ordinal);
     }
 

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.ObjectPool;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Extensions.Options;
 
 namespace AsgiBridge.Hosting;
@@ -23,21 +24,22 @@ internal sealed class MountedApp
 {
     private static readonly IReadOnlyDictionary<string, object?> s_empty = FrozenDictionary<string, object?>.Empty;
 
-    private static readonly IReadOnlyDictionary<string, object?> s_httpExtensions = new Dictionary<string, object?>
+    // The asgi and extensions keys of every scope of a kind: one shared instance, nothing allocated per connection.
+    private static readonly ScopeProtocol s_http = new(AsgiVersion.Www, new Dictionary<string, object?>
     {
         [AsgiExtensionNames.PathSend] = s_empty,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }.ToFrozenDictionary(StringComparer.Ordinal));
 
-    private static readonly IReadOnlyDictionary<string, object?> s_httpExtensionsWithTrailers = new Dictionary<string, object?>
+    private static readonly ScopeProtocol s_httpWithTrailers = new(AsgiVersion.Www, new Dictionary<string, object?>
     {
         [AsgiExtensionNames.PathSend] = s_empty,
         [AsgiExtensionNames.Trailers] = s_empty,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }.ToFrozenDictionary(StringComparer.Ordinal));
 
-    private static readonly IReadOnlyDictionary<string, object?> s_webSocketExtensions = new Dictionary<string, object?>
+    private static readonly ScopeProtocol s_webSocket = new(AsgiVersion.Www, new Dictionary<string, object?>
     {
         [AsgiExtensionNames.WebSocketHttpResponse] = s_empty,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+    }.ToFrozenDictionary(StringComparer.Ordinal));
 
     // A header name is an HTTP token; a value holds no control character but tab (Kestrel already rejects CR, LF and NUL).
     private static readonly SearchValues<char> s_tokenChars =
@@ -123,7 +125,7 @@ internal sealed class MountedApp
         var trailers = TrailersAllowed(context);
         cycle.Initialize(context, _runtime, trailers);
         var scope = cycle.Scope;
-        scope.Extensions = trailers ? s_httpExtensionsWithTrailers : s_httpExtensions;
+        scope.SetProtocol(trailers ? s_httpWithTrailers : s_http);
         Prepare(scope, context);
 
         Task app;
@@ -194,7 +196,7 @@ internal sealed class MountedApp
     {
         var cycle = new WebSocketCycle(context, _runtime);
         var scope = cycle.Scope;
-        scope.Extensions = s_webSocketExtensions;
+        scope.SetProtocol(s_webSocket);
         Prepare(scope, context);
         Exception? failure = null;
         try
@@ -257,28 +259,40 @@ internal sealed class MountedApp
     /// <returns>The status to answer with, or <see langword="null"/> when the headers are acceptable.</returns>
     private static int? RejectHeaders(IHeaderDictionary headers, int maxValues)
     {
-        foreach (var (name, values) in headers)
+        // Copied into a pooled array: enumerating the server's header collection through the interface would allocate.
+        var count = headers.Count;
+        var entries = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(count);
+        try
         {
-            if (values.Count > maxValues)
+            headers.CopyTo(entries, 0);
+            for (var i = 0; i < count; i++)
             {
-                return StatusCodes.Status431RequestHeaderFieldsTooLarge;
-            }
+                var (name, values) = entries[i];
+                if (values.Count > maxValues)
+                {
+                    return StatusCodes.Status431RequestHeaderFieldsTooLarge;
+                }
 
-            if (name.AsSpan().IndexOfAnyExcept(s_tokenChars) >= 0)
-            {
-                return StatusCodes.Status400BadRequest;
-            }
-
-            foreach (var value in values)
-            {
-                if (value is not null && value.AsSpan().IndexOfAny(s_controlChars) >= 0)
+                if (name.AsSpan().IndexOfAnyExcept(s_tokenChars) >= 0)
                 {
                     return StatusCodes.Status400BadRequest;
                 }
-            }
-        }
 
-        return null;
+                foreach (var value in values)
+                {
+                    if (value is not null && value.AsSpan().IndexOfAny(s_controlChars) >= 0)
+                    {
+                        return StatusCodes.Status400BadRequest;
+                    }
+                }
+            }
+
+            return null;
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(entries, clearArray: true);
+        }
     }
 
     private static bool TrailersAllowed(HttpContext context)

@@ -13,7 +13,7 @@ internal sealed class AppLifespan
 {
     private readonly AsgiApp _app;
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private IReadOnlyDictionary<string, object?>? _state;
+    private LifespanStateSnapshot? _state;
     private LifespanChannel? _channel;
     private Task? _appTask;
 
@@ -31,7 +31,7 @@ internal sealed class AppLifespan
     public bool RegisteredLate { get; }
 
     /// <summary>The lifespan state, or <see langword="null"/> when lifespan did not run for this application (yet).</summary>
-    public IReadOnlyDictionary<string, object?>? State => Volatile.Read(ref _state);
+    public LifespanStateSnapshot? State => Volatile.Read(ref _state);
 
     /// <summary>
     /// Completes with <see langword="true"/> once startup completed, <see langword="false"/> when the application runs
@@ -102,7 +102,10 @@ internal sealed class AppLifespan
                 throw new AsgiLifespanException($"ASGI application {Name} failed lifespan startup: {Describe(failed.Message)}");
             }
 
-            Volatile.Write(ref _state, Snapshot(scope.State));
+            if (Snapshot(scope.State) is { } state)
+            {
+                Volatile.Write(ref _state, new LifespanStateSnapshot(state));
+            }
             AsgiLog.LifespanStartupComplete(logger, Name);
             _ = ObserveWhileRunningAsync(appTask, channel, context);
             return true;

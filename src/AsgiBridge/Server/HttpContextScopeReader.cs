@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 
 namespace AsgiBridge.Server;
 
@@ -127,15 +129,31 @@ internal static class HttpContextScopeReader
     public static IReadOnlyList<AsgiHeader> Headers(HttpContext context)
     {
         var headers = context.Request.Headers;
+        var count = headers.Count;
+        if (count == 0)
+        {
+            return Array.Empty<AsgiHeader>();
+        }
+
+        // Copied into a pooled array: enumerating the server's header collection through the interface would allocate.
+        var entries = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(count);
+        try
+        {
+            headers.CopyTo(entries, 0);
+            return Flatten(entries.AsSpan(0, count));
+        }
+        finally
+        {
+            ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(entries, clearArray: true);
+        }
+    }
+
+    private static AsgiHeader[] Flatten(ReadOnlySpan<KeyValuePair<string, StringValues>> headers)
+    {
         var total = 0;
         foreach (var header in headers)
         {
             total += header.Value.Count;
-        }
-
-        if (total == 0)
-        {
-            return Array.Empty<AsgiHeader>();
         }
 
         var list = new AsgiHeader[total];
