@@ -25,7 +25,14 @@ if (settings.MinThreads > 0)
     ThreadPool.SetMinThreads(settings.MinThreads, Math.Max(io, settings.MinThreads));
 }
 
-var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
+// Content root in the build output and no configuration reload: otherwise the host watches the working directory
+// (the repository) with inotify, and every file the benchmark scripts write there wakes the server up.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    EnvironmentName = Environments.Production,
+    ContentRootPath = AppContext.BaseDirectory,
+    Args = ["--hostBuilder:reloadConfigOnChange=false"],
+});
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
