@@ -93,6 +93,7 @@ profile_settings() {
         ioq0) P_ARGS=(--ioqueues 0) ;;
         nowait) P_ARGS=(--wait-for-data false) ;;
         minthreads) P_ARGS=(--min-threads 8) ;;
+        nospin) P_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;; # idle workers sleep at once instead of spinning
         gcserver) P_ENV=(DOTNET_gcServer=1) ;;
         gcnonconc) P_ENV=(DOTNET_gcConcurrent=0) ;;
         gen0big) P_ENV=(DOTNET_GCgen0size=0x4000000) ;; # 64 MiB gen0 budget (hex)
@@ -102,7 +103,7 @@ profile_settings() {
         *) die "unknown profile '$1' (see PROFILES in bench/lib.sh)" ;;
     esac
 }
-PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads gcserver gcnonconc gen0big nopgo notiered nor2r"
+PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
 
 # Ports of the server at index $1 in the server list: HTTP/1.1, h2c, stats.
 port_h1() { echo $((PORT_BASE + 3 * $1)); }

@@ -18,7 +18,8 @@ public sealed class ServerSettings
         "         [--wait-for-data true|false]  SocketTransportOptions.WaitForDataBeforeAllocatingBuffer\n" +
         "         [--min-threads N]       ThreadPool.SetMinThreads(N, N)\n" +
         "       runtime settings are environment variables: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, DOTNET_gcServer,\n" +
-        "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun";
+        "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun,\n" +
+        "       DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     private static readonly string[] s_modes = ["raw", "asgi", "asgi-user", "asgi-dict"];
 
@@ -26,7 +27,7 @@ public sealed class ServerSettings
     [
         "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS", "DOTNET_SYSTEM_NET_SOCKETS_THREAD_COUNT", "DOTNET_gcServer",
         "DOTNET_gcConcurrent", "DOTNET_GCgen0size", "DOTNET_TieredPGO", "DOTNET_TieredCompilation", "DOTNET_ReadyToRun",
-        "DOTNET_TC_QuickJitForLoops", "DOTNET_OSR_HitLimit",
+        "DOTNET_TC_QuickJitForLoops", "DOTNET_OSR_HitLimit", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit",
     ];
 
     /// <summary>raw, asgi, asgi-user or asgi-dict.</summary>

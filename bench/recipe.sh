@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Hosting settings one at a time: for each profile P, one bench/run.sh window with raw, asgi, raw@P and asgi@P, so
+# every setting is judged against the same servers without it, on raw Kestrel and on the bridge alike.
+#
+#   bench/recipe.sh                                   # all profiles below: long (about 10 min per profile)
+#   RECIPE_PROFILES="inline nowait" ROUNDS=3 bench/recipe.sh
+#
+# Environment: RECIPE_PROFILES (default below), and everything run.sh takes; defaults here: WORKLOADS="hello 64k
+# echo16k", PROTOCOLS="http1 h2c", ROUNDS=3, DURATION=5, WARMUP=30, WORKLOAD_WARMUP=3.
+# Output: bench/results/recipe-<time>/recipe.md (the "with / without" table of every profile) and one run dir each.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+read -r -a LIST <<<"${RECIPE_PROFILES:-inline inlinesched inlinecomp ioq0 nowait nospin minthreads gcnonconc gen0big nopgo notiered recipe}"
+export WORKLOADS="${WORKLOADS:-hello 64k echo16k}" PROTOCOLS="${PROTOCOLS:-http1 h2c}" ROUNDS="${ROUNDS:-3}" \
+    DURATION="${DURATION:-5}" WARMUP="${WARMUP:-30}" WORKLOAD_WARMUP="${WORKLOAD_WARMUP:-3}"
+OUT="$ROOT/bench/results/recipe-$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+{
+    echo "# Hosting settings, one window each (bench/recipe.sh)"
+    echo
+    echo "Each table: the server with the setting over the same server without it, per-round ratios (median, min–max)."
+    echo "$ROUNDS rounds of ${DURATION}s after ${WARMUP}s warm-up; workloads $WORKLOADS on $PROTOCOLS."
+    echo
+} >"$OUT/recipe.md"
+status=0
+for profile in "${LIST[@]}"; do
+    run_dir="$OUT/$profile"
+    echo "[recipe] $profile" >&2
+    if ! RUN_DIR="$run_dir" SERVERS="raw asgi raw@$profile asgi@$profile" RECIPE="" "$ROOT/bench/run.sh"; then
+        status=1
+        echo "[recipe] $profile: run.sh failed (see $run_dir)" >&2
+    fi
+    {
+        echo "## $profile: $(grep "^- \`raw@$profile\`" "$run_dir/report.md" 2>/dev/null | sed -E 's/.*env=\[(.*)\]$/env [\1]/')"
+        echo
+        sed -n '/^## Hosting settings/,/^$/p' "$run_dir/report.md" 2>/dev/null | sed 1,2d
+        grep -E '^\| (hello|64k|echo16k) \| (http1|h2c) \| (raw|asgi)(@[a-z0-9]+)? \|' "$run_dir/report.md" 2>/dev/null \
+            | awk 'BEGIN { print "Per-request costs (CPU µs, ctx switches, alloc B, gen0/100k, thread-pool items):"; print "" } { print "    " $0 }'
+        echo
+    } >>"$OUT/recipe.md"
+done
+echo "[recipe] wrote $OUT/recipe.md" >&2
+exit $status
