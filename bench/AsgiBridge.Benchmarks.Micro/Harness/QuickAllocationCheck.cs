@@ -27,13 +27,19 @@ public static class QuickAllocationCheck
             ("POST echo 16k (4 KiB chunks)", new ReusableHttpContext("POST", BenchPayloads.EchoPath, payload, 4096)),
         ];
 
-        output.WriteLine($"{"case",-30} {"raw B/req",10} {"asgi B/req",11} {"bridge-own B/req",17}");
+        var user = BridgeDelegates.CreateAsgi(AsgiUserApp.Run);
+        var dict = BridgeDelegates.CreateAsgi(AsgiDictApp.App);
+        output.WriteLine($"{"case",-30} {"raw B/req",10} {"asgi B/req",11} {"bridge-own B/req",17} {"asgi-user B/req",16} {"asgi-dict B/req",16}");
         foreach (var (name, context) in cases)
         {
             var raw = BytesPerRequest(BridgeDelegates.Raw, context);
             var bridged = BytesPerRequest(asgi, context);
-            output.WriteLine($"{name,-30} {raw,10:F1} {bridged,11:F1} {bridged - raw,17:F1}");
+            var userBytes = BytesPerRequest(user, context);
+            var dictBytes = BytesPerRequest(dict, context);
+            output.WriteLine($"{name,-30} {raw,10:F1} {bridged,11:F1} {bridged - raw,17:F1} {userBytes,16:F1} {dictBytes,16:F1}");
         }
+
+        output.WriteLine("asgi-user and asgi-dict: bridge plus application (messages, header list, body copies) per request.");
     }
 
     private static double BytesPerRequest(RequestDelegate handler, ReusableHttpContext context)
