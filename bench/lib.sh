@@ -93,6 +93,7 @@ profile_settings() {
         ioq0) P_ARGS=(--ioqueues 0) ;;
         nowait) P_ARGS=(--wait-for-data false) ;;
         minthreads) P_ARGS=(--min-threads 8) ;;
+        nohostdiag) P_ARGS=(--no-hosting-diagnostics) ;; # no per-request Activity + log scope from hosting
         nospin) P_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;; # idle workers sleep at once instead of spinning
         gcserver) P_ENV=(DOTNET_gcServer=1) ;;
         gcnonconc) P_ENV=(DOTNET_gcConcurrent=0) ;;
@@ -103,7 +104,7 @@ profile_settings() {
         *) die "unknown profile '$1' (see PROFILES in bench/lib.sh)" ;;
     esac
 }
-PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
+PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
 
 # Ports of the server at index $1 in the server list: HTTP/1.1, h2c, stats.
 port_h1() { echo $((PORT_BASE + 3 * $1)); }
@@ -146,6 +147,8 @@ port_free() {
     ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
+EXTRA_SERVER_ARGS=() # more switches for every C# server (profile.sh: --alloc-types)
+
 # Starts the server of spec $1 at index $2; sets SERVER_PID. The log goes to $RUN_DIR/server-<spec>.log.
 start_server() { # spec index
     local spec="$1" index="$2" app profile logf h1 h2 st
@@ -182,7 +185,7 @@ start_server() { # spec index
 
     profile_settings "$profile"
     env -u ASPNETCORE_URLS -u ASPNETCORE_HTTP_PORTS -u ASPNETCORE_ENVIRONMENT "${P_ENV[@]}" \
-        taskset -c "$(server_cpus)" dotnet "$SERVER_DLL" "$app" "$h1" "$h2" --stats-port "$st" "${P_ARGS[@]}" \
+        taskset -c "$(server_cpus)" dotnet "$SERVER_DLL" "$app" "$h1" "$h2" --stats-port "$st" "${P_ARGS[@]}" "${EXTRA_SERVER_ARGS[@]}" \
         >"$logf" 2>&1 &
     SERVER_PID=$!
     PIDS+=("$SERVER_PID")
@@ -320,11 +323,19 @@ proc_counters() { # pid -> "ticks ctxsw"
     echo "$ticks $ctx"
 }
 
+# All lines of the C# server's counters endpoint (the first has the counters; with --alloc-types, alloc_type lines follow).
+server_stats_all() { # stats-port
+    if exec 3<>"/dev/tcp/127.0.0.1/$1"; then
+        timeout 2 cat <&3 || true
+        exec 3<&-
+    fi 2>/dev/null
+}
+
 # One line of the C# server's runtime counters (empty for uvicorn or when unreachable).
 server_stats() { # stats-port
     local line=""
     if exec 3<>"/dev/tcp/127.0.0.1/$1"; then
-        line="$(timeout 2 cat <&3 || true)"
+        line="$(timeout 2 cat <&3 | head -1 || true)"
         exec 3<&-
     fi 2>/dev/null
     echo "$line"

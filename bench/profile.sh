@@ -14,6 +14,7 @@
 #                   down, which changes batching: use its sizes, take the counts from perf stat
 #   PERF_SECONDS    seconds of perf record -g sampling per cell (default 4; 0 skips). The C# servers then run with
 #                   DOTNET_PerfMapEnabled=1 and DOTNET_EnableWriteXorExecute=0 so JIT-compiled frames have names
+#   ALLOC_TYPES     1 (default): the C# servers sample allocations by type (--alloc-types); 0: off
 #   SERVER_CPU, CLIENT_CPU, WRK_CONNECTIONS, H2_CLIENTS, H2_STREAMS, PORT_BASE (default 18181), INSTALL_TOOLS
 #
 # The counted run is not perturbed: perf stat counts kernel tracepoints (syscalls:sys_enter_*, sched:*) for the
@@ -51,6 +52,7 @@ perf stat -e 'syscalls:sys_enter_read' -- true >/dev/null 2>&1 || die "perf cann
 
 PIN_SERVER="$SERVER_CPU"
 PIN_CLIENT="$CLIENT_CPU"
+[[ "${ALLOC_TYPES:-1}" == 1 ]] && EXTRA_SERVER_ARGS=(--alloc-types)
 mkdir -p "$RUN_DIR"
 write_load_files
 build_server
@@ -110,7 +112,7 @@ for i in "${!SERVER_LIST[@]}"; do
         # 1. counted run: perf stat on the server process while the load runs.
         st=""
         is_dotnet "$spec" && st="$(port_stats "$i")"
-        s0=""; [[ -n "$st" ]] && s0="$(server_stats "$st")"
+        s0=""; [[ -n "$st" ]] && { server_stats_all "$st" >"$RUN_DIR/stats0-$tag.txt"; s0="$(head -1 "$RUN_DIR/stats0-$tag.txt")"; }
         p0="$(proc_counters "$pid")"
         thread_ticks "$pid" >"$RUN_DIR/threads0-$tag.tsv"
         perf stat -x, -e "$EVENTS" -p "$pid" -o "$RUN_DIR/perfstat-$tag.csv" -- sleep "$((COUNT_SECONDS + 1))" &
@@ -120,7 +122,7 @@ for i in "${!SERVER_LIST[@]}"; do
         wait "$perf_pid" || true
         p1="$(proc_counters "$pid")"
         thread_ticks "$pid" >"$RUN_DIR/threads1-$tag.tsv"
-        s1=""; [[ -n "$st" ]] && s1="$(server_stats "$st")"
+        s1=""; [[ -n "$st" ]] && { server_stats_all "$st" >"$RUN_DIR/stats1-$tag.txt"; s1="$(head -1 "$RUN_DIR/stats1-$tag.txt")"; }
         [[ "$status" == ok ]] || log "warning: $tag counted run: $status"
 
         # 2. read/write sizes under strace.
@@ -159,6 +161,18 @@ for i in "${!SERVER_LIST[@]}"; do
                     -v lc="$(($(stat_field "$s1" lock_contentions) - $(stat_field "$s0" lock_contentions)))" \
                     -v th="$(stat_field "$s1" tp_threads)" 'BEGIN {
                     printf "Runtime: %.0f B allocated/req, %.1f gen0 and %.1f gen1 GCs per 100k req, %.2f thread-pool work items/req, %d lock contentions, %d thread-pool threads\n\n", a / n, g0 * 1e5 / n, g1 * 1e5 / n, tp / n, lc, th }'
+            fi
+            if [[ -n "$s1" ]] && grep -q '^alloc_type' "$RUN_DIR/stats1-$tag.txt"; then
+                echo "Allocations by type during the counted run (GCAllocationTick samples, one per ~100 KB; B/req estimated from the sampled bytes):"
+                echo
+                echo "| type | samples | share of top 10 | ≈ B/req |"
+                echo "|---|---:|---:|---:|"
+                awk -v n="$requests" '
+                    FNR == NR { if ($1 == "alloc_type") { t0[$4] = $2; b0[$4] = $3 } next }
+                    $1 == "alloc_type" { d = $2 - t0[$4]; if (d > 0) { dt[$4] = d; db[$4] = $3 - b0[$4]; total += d } }
+                    END { for (k in dt) printf "%d\t%d\t%s\n", dt[k], db[k], k }' "$RUN_DIR/stats0-$tag.txt" "$RUN_DIR/stats1-$tag.txt" |
+                    sort -nr | head -10 | awk -F'\t' -v n="$requests" '{ s += $1; row[NR] = $0 } END { for (i = 1; i <= NR; i++) { split(row[i], f, "\t"); printf "| `%s` | %d | %.0f%% | %.0f |\n", f[3], f[1], 100 * f[1] / s, f[2] / n } }'
+                echo
             fi
             echo "| event | per request |"
             echo "|---|---:|"

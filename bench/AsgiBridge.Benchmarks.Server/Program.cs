@@ -19,6 +19,11 @@ if (!ServerSettings.TryParse(args, out var settings, out var error))
     return 2;
 }
 
+if (settings.AllocationTypes)
+{
+    AllocationSampler.Start();
+}
+
 if (settings.MinThreads > 0)
 {
     ThreadPool.GetMinThreads(out _, out var io);
@@ -34,6 +39,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     Args = ["--hostBuilder:reloadConfigOnChange=false"],
 });
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+if (settings.NoHostingDiagnostics)
+{
+    builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+}
+
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = true;
@@ -90,6 +100,6 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"cpus={Environment.ProcessorCount} serverGC={GCSettings.IsServerGC} gcLatency={GCSettings.LatencyMode} " +
     $"runtime={Environment.Version} inlineScheduling={socketOptions.UnsafePreferInlineScheduling} " +
     $"ioQueues={socketOptions.IOQueueCount} waitForData={socketOptions.WaitForDataBeforeAllocatingBuffer} " +
-    $"minThreads={minWorkers} env=[{ServerSettings.RuntimeEnvironment()}]"));
+    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} env=[{ServerSettings.RuntimeEnvironment()}]"));
 await app.WaitForShutdownAsync();
 return 0;

@@ -17,6 +17,8 @@ public sealed class ServerSettings
         "         [--ioqueues N]          SocketTransportOptions.IOQueueCount = N (0: schedule I/O on the thread pool)\n" +
         "         [--wait-for-data true|false]  SocketTransportOptions.WaitForDataBeforeAllocatingBuffer\n" +
         "         [--min-threads N]       ThreadPool.SetMinThreads(N, N)\n" +
+        "         [--no-hosting-diagnostics]  Microsoft.AspNetCore.Hosting.Diagnostics logs off: no per-request Activity and log scope\n" +
+        "         [--alloc-types]         sample allocations by type (GCAllocationTick events) into the counters endpoint\n" +
         "       runtime settings are environment variables: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, DOTNET_gcServer,\n" +
         "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun,\n" +
         "       DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
@@ -51,6 +53,16 @@ public sealed class ServerSettings
     /// <summary>The <c>WaitForDataBeforeAllocatingBuffer</c>, or <see langword="null"/> for Kestrel's default.</summary>
     public bool? WaitForData { get; private set; }
 
+    /// <summary>
+    /// Whether the <c>Microsoft.AspNetCore.Hosting.Diagnostics</c> log category is filtered out. With any logging
+    /// enabled, hosting starts an <c>Activity</c> and a log scope for every request (about 900 B); without listeners
+    /// for that category (and no ActivityListener or DiagnosticListener) it does neither.
+    /// </summary>
+    public bool NoHostingDiagnostics { get; private set; }
+
+    /// <summary>Whether allocations are sampled by type (<see cref="AllocationSampler"/>).</summary>
+    public bool AllocationTypes { get; private set; }
+
     /// <summary>The thread pool's minimum worker and I/O threads, or 0 to leave them.</summary>
     public int MinThreads { get; private set; }
 
@@ -80,6 +92,12 @@ public sealed class ServerSettings
             {
                 case "--stats-port" when TryPort(Next(), out var stats):
                     settings.StatsPort = stats;
+                    break;
+                case "--no-hosting-diagnostics":
+                    settings.NoHostingDiagnostics = true;
+                    break;
+                case "--alloc-types":
+                    settings.AllocationTypes = true;
                     break;
                 case "--inline-scheduling":
                     settings.InlineScheduling = true;

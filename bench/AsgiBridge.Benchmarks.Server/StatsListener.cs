@@ -54,7 +54,7 @@ public sealed class StatsListener : IDisposable
             try
             {
                 using var client = _listener.AcceptTcpClient();
-                client.GetStream().Write(Encoding.ASCII.GetBytes(Snapshot()));
+                client.GetStream().Write(Encoding.ASCII.GetBytes(Snapshot() + AllocationSampler.Current?.Report()));
             }
             catch (SocketException)
             {
