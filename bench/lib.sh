@@ -93,6 +93,7 @@ profile_settings() {
         ioq0) P_ARGS=(--ioqueues 0) ;;
         nowait) P_ARGS=(--wait-for-data false) ;;
         minthreads) P_ARGS=(--min-threads 8) ;;
+        bigblocks) P_ARGS=(--pool-block 65536) ;; # experiment: 64 KiB pool blocks, so one recv takes a whole 16 KiB body
         nohostdiag) P_ARGS=(--no-hosting-diagnostics) ;; # no per-request Activity + log scope from hosting
         nospin) P_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;; # idle workers sleep at once instead of spinning
         gcserver) P_ENV=(DOTNET_gcServer=1) ;;
@@ -104,7 +105,7 @@ profile_settings() {
         *) die "unknown profile '$1' (see PROFILES in bench/lib.sh)" ;;
     esac
 }
-PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
+PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
 
 # Ports of the server at index $1 in the server list: HTTP/1.1, h2c, stats.
 port_h1() { echo $((PORT_BASE + 3 * $1)); }

@@ -68,6 +68,12 @@ builder.WebHost.UseSockets(sockets =>
     }
 });
 
+if (settings.PoolBlockSize > 0)
+{
+    // Registered after Kestrel's own TryAdd, so Kestrel resolves this one.
+    builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(settings.PoolBlockSize));
+}
+
 if (settings.Mode != "raw")
 {
     builder.Services.AddAsgi();
@@ -100,6 +106,6 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"cpus={Environment.ProcessorCount} serverGC={GCSettings.IsServerGC} gcLatency={GCSettings.LatencyMode} " +
     $"runtime={Environment.Version} inlineScheduling={socketOptions.UnsafePreferInlineScheduling} " +
     $"ioQueues={socketOptions.IOQueueCount} waitForData={socketOptions.WaitForDataBeforeAllocatingBuffer} " +
-    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} env=[{ServerSettings.RuntimeEnvironment()}]"));
+    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} poolBlock={settings.PoolBlockSize} env=[{ServerSettings.RuntimeEnvironment()}]"));
 await app.WaitForShutdownAsync();
 return 0;

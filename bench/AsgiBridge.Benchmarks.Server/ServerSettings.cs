@@ -18,6 +18,7 @@ public sealed class ServerSettings
         "         [--wait-for-data true|false]  SocketTransportOptions.WaitForDataBeforeAllocatingBuffer\n" +
         "         [--min-threads N]       ThreadPool.SetMinThreads(N, N)\n" +
         "         [--no-hosting-diagnostics]  Microsoft.AspNetCore.Hosting.Diagnostics logs off: no per-request Activity and log scope\n" +
+        "         [--pool-block N]        Kestrel memory pool with N-byte blocks instead of 4 KiB (bigger socket reads)\n" +
         "         [--alloc-types]         sample allocations by type (GCAllocationTick events) into the counters endpoint\n" +
         "       runtime settings are environment variables: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, DOTNET_gcServer,\n" +
         "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun,\n" +
@@ -60,6 +61,9 @@ public sealed class ServerSettings
     /// </summary>
     public bool NoHostingDiagnostics { get; private set; }
 
+    /// <summary>The block size of <see cref="LargeBlockMemoryPoolFactory"/>, or 0 for Kestrel's pool.</summary>
+    public int PoolBlockSize { get; private set; }
+
     /// <summary>Whether allocations are sampled by type (<see cref="AllocationSampler"/>).</summary>
     public bool AllocationTypes { get; private set; }
 
@@ -95,6 +99,9 @@ public sealed class ServerSettings
                     break;
                 case "--no-hosting-diagnostics":
                     settings.NoHostingDiagnostics = true;
+                    break;
+                case "--pool-block" when TryInt(Next(), out var block) && block >= 4096:
+                    settings.PoolBlockSize = block;
                     break;
                 case "--alloc-types":
                     settings.AllocationTypes = true;
