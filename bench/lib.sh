@@ -76,9 +76,10 @@ spec_app() { echo "${1%%@*}"; }
 spec_profile() { [[ "$1" == *@* ]] && echo "${1#*@}" || echo ""; }
 is_dotnet() { [[ "$(spec_app "$1")" != uvicorn ]]; }
 
-# The recommended recipe (bench/README.md, "Hosting recipe"): the settings that are safe for every ASGI app.
-RECIPE_ARGS=(--wait-for-data false)
-RECIPE_ENV=(DOTNET_TieredPGO=1)
+# The hosting recipe (bench/README.md, "Hosting recipe"): settings that are safe for every ASGI app. "recipe" is
+# settings only; "recipebig" adds the larger transport blocks, which need code (a memory pool) and cost memory.
+RECIPE_ARGS=(--no-hosting-diagnostics)
+RECIPE_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0)
 
 # Sets P_ARGS (server switches) and P_ENV (NAME=value runtime variables) for a profile.
 profile_settings() {
@@ -87,6 +88,7 @@ profile_settings() {
     case "$1" in
         "") ;;
         recipe) P_ARGS=("${RECIPE_ARGS[@]}"); P_ENV=("${RECIPE_ENV[@]}") ;;
+        recipebig) P_ARGS=("${RECIPE_ARGS[@]}" --pool-block 65536); P_ENV=("${RECIPE_ENV[@]}") ;;
         inline) P_ARGS=(--inline-scheduling); P_ENV=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) ;;
         inlinesched) P_ARGS=(--inline-scheduling) ;;
         inlinecomp) P_ENV=(DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1) ;;
@@ -105,7 +107,7 @@ profile_settings() {
         *) die "unknown profile '$1' (see PROFILES in bench/lib.sh)" ;;
     esac
 }
-PROFILES="recipe inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
+PROFILES="recipe recipebig inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
 
 # Ports of the server at index $1 in the server list: HTTP/1.1, h2c, stats.
 port_h1() { echo $((PORT_BASE + 3 * $1)); }
