@@ -70,7 +70,8 @@ build_server() {
 }
 
 # ---------------------------------------------------------------- server specs and recipe profiles
-# A server spec is APP or APP@PROFILE. APP: raw | asgi | asgi-user | asgi-dict (the C# server's modes) | uvicorn.
+# A server spec is APP or APP@PROFILE. APP: raw | raw-complete | asgi | asgi-user | asgi-dict (the C# server's modes)
+# | uvicorn.
 # PROFILE names one hosting setting (or the recommended recipe) applied to a C# server; see bench/README.md.
 spec_app() { echo "${1%%@*}"; }
 spec_profile() { [[ "$1" == *@* ]] && echo "${1#*@}" || echo ""; }

@@ -10,7 +10,7 @@
 #
 # Environment (all optional):
 #   SERVERS           servers to run, APP or APP@PROFILE (default "raw asgi asgi-user asgi-dict uvicorn");
-#                     APP: raw | asgi | asgi-user | asgi-dict | uvicorn; PROFILE: see PROFILES in bench/lib.sh
+#                     APP: raw | raw-complete | asgi | asgi-user | asgi-dict | uvicorn; PROFILE: see PROFILES in bench/lib.sh
 #   RECIPE            a profile name (usually "recipe"): appends raw@RECIPE and asgi@RECIPE to SERVERS
 #   WORKLOADS         default "hello hellohdrs 64k echo16k"
 #   PROTOCOLS         default "http1 h2c" (uvicorn has no HTTP/2: it only runs the http1 cells)
@@ -73,7 +73,7 @@ for spec in "${SERVER_LIST[@]}"; do
     [[ -z "${seen[$spec]:-}" ]] || die "server '$spec' is listed twice"
     seen[$spec]=1
     case "$(spec_app "$spec")" in
-        raw | asgi | asgi-user | asgi-dict) profile_settings "$(spec_profile "$spec")" ;;
+        raw | raw-complete | asgi | asgi-user | asgi-dict) profile_settings "$(spec_profile "$spec")" ;;
         uvicorn) need_python=python ;;
         *) die "unknown server '$spec' (raw, asgi, asgi-user, asgi-dict, uvicorn, optionally @PROFILE)" ;;
     esac

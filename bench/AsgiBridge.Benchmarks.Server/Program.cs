@@ -7,8 +7,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 
 // The server of bench/run.sh and bench/profile.sh.
-//   AsgiBridge.Benchmarks.Server <raw|asgi|asgi-user|asgi-dict> <http1-port> <h2c-port> [switches]
-// 'raw' answers with app.Run; 'asgi' with the same behaviour through app.UseAsgi, written as a tuned ASGI app;
+//   AsgiBridge.Benchmarks.Server <raw|raw-complete|asgi|asgi-user|asgi-dict> <http1-port> <h2c-port> [switches]
+// 'raw' answers with app.Run ('raw-complete' also calls Response.CompleteAsync() after the body, as the bridge does); 'asgi' with the same behaviour through app.UseAsgi, written as a tuned ASGI app;
 // 'asgi-user' as applications are usually written (messages per request, headers read from the scope); 'asgi-dict'
 // in the dictionary form. All listen on 127.0.0.1: HTTP/1.1 on the first port, HTTP/2 with prior knowledge (h2c) on
 // the second. The switches (hosting recipe, see bench/README.md) are parsed by ServerSettings.
@@ -74,7 +74,7 @@ if (settings.PoolBlockSize > 0)
     builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(settings.PoolBlockSize));
 }
 
-if (settings.Mode != "raw")
+if (settings.Mode.StartsWith("asgi", StringComparison.Ordinal))
 {
     builder.Services.AddAsgi();
 }
@@ -84,6 +84,9 @@ switch (settings.Mode)
 {
     case "raw":
         app.Run(RawBenchApp.HandleAsync);
+        break;
+    case "raw-complete":
+        app.Run(RawBenchApp.HandleAndCompleteAsync);
         break;
     case "asgi":
         app.UseAsgi(AsgiBenchApp.Run);

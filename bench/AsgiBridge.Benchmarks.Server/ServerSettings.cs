@@ -11,7 +11,7 @@ public sealed class ServerSettings
 {
     /// <summary>The usage text.</summary>
     public const string Usage =
-        "usage: AsgiBridge.Benchmarks.Server <raw|asgi|asgi-user|asgi-dict> <http1-port> <h2c-port>\n" +
+        "usage: AsgiBridge.Benchmarks.Server <raw|raw-complete|asgi|asgi-user|asgi-dict> <http1-port> <h2c-port>\n" +
         "         [--stats-port N]        plain-TCP endpoint on 127.0.0.1:N answering one line of runtime counters\n" +
         "         [--inline-scheduling]   SocketTransportOptions.UnsafePreferInlineScheduling = true\n" +
         "         [--ioqueues N]          SocketTransportOptions.IOQueueCount = N (0: schedule I/O on the thread pool)\n" +
@@ -24,7 +24,7 @@ public sealed class ServerSettings
         "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun,\n" +
         "       DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
-    private static readonly string[] s_modes = ["raw", "asgi", "asgi-user", "asgi-dict"];
+    private static readonly string[] s_modes = ["raw", "raw-complete", "asgi", "asgi-user", "asgi-dict"];
 
     private static readonly string[] s_runtimeVariables =
     [
@@ -33,7 +33,7 @@ public sealed class ServerSettings
         "DOTNET_TC_QuickJitForLoops", "DOTNET_OSR_HitLimit", "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit",
     ];
 
-    /// <summary>raw, asgi, asgi-user or asgi-dict.</summary>
+    /// <summary>raw, raw-complete, asgi, asgi-user or asgi-dict.</summary>
     public string Mode { get; private set; } = "raw";
 
     /// <summary>The HTTP/1.1 port.</summary>
