@@ -10,8 +10,9 @@
 # Environment (all optional): WARMUP (seconds of warm-up runs against the AsgiBridge server; uvicorn gets 2 runs),
 # ROUNDS (5), BENCH_CLIENTS (16), BENCH_MESSAGES (2500 per client), SERVER_CPU (1), CLIENT_CPU (0),
 # PORT_BASE (18281: AsgiBridge on PORT_BASE, uvicorn on PORT_BASE+1), INSTALL_TOOLS.
-# The client is C# (one process, ClientWebSocket). Each round also records each server's CPU time per delivered
-# message and how busy the server's CPU was: when the AsgiBridge server is well below 100 %, the client on its
+# The client is C# (one process, ClientWebSocket; one unreported warm-up run per invocation, so its own JIT does not
+# cap the measured run). Each measured run also records the server's CPU time (read by the client from /proc
+# around that run) per delivered message and how busy the server's CPU was: when the AsgiBridge server is well below 100 %, the client on its
 # one core is the bottleneck and the ratio understates the bridge. Output: bench/results/ws-broadcast-<time>/.
 set -euo pipefail
 
@@ -65,17 +66,15 @@ versions="$("$PYTHON" -c 'import uvicorn, websockets, uvloop; print(f"uvicorn {u
 log "servers ready: AsgiBridge pid ${PID_OF[asgi]}, uvicorn pid ${PID_OF[uvicorn]} ($versions)"
 
 SAMPLES="$RUN_DIR/samples.tsv"
-printf 'round\tserver\tthroughput_sum\tdelivered_per_s\twall_s\tcpu_ticks\n' >"$SAMPLES"
+printf 'round\tserver\tthroughput_sum\tdelivered_per_s\twall_s\tserver_cpu_s\n' >"$SAMPLES"
 client_run() { # label server -> appends to $SAMPLES unless label is warmup
     local label="$1" name="$2" before after line
-    before="$(proc_counters "${PID_OF[$name]}")"
-    line="$(pin "$PIN_CLIENT" dotnet "$DLL" client "${URL_OF[$name]}" 2>&1 | tee -a "$RUN_DIR/$label-$name.txt" | tail -1)"
-    after="$(proc_counters "${PID_OF[$name]}")"
+    line="$(BENCH_SERVER_PID="${PID_OF[$name]}" pin "$PIN_CLIENT" dotnet "$DLL" client "${URL_OF[$name]}" 2>&1 | tee -a "$RUN_DIR/$label-$name.txt" | tail -1)"
     [[ "$line" == clients=* ]] || die "$name $label: client failed: $line"
     if [[ "$label" != warmup ]]; then
         printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$label" "$name" "$(sed -E 's/.*throughput_sum=([0-9]+).*/\1/' <<<"$line")" \
             "$(sed -E 's/.*delivered_per_s=([0-9]+).*/\1/' <<<"$line")" "$(sed -E 's/.*wall_s=([0-9.]+).*/\1/' <<<"$line")" \
-            "$((${after% *} - ${before% *}))" >>"$SAMPLES"
+            "$(sed -E 's/.*server_cpu_s=([0-9.]+).*/\1/' <<<"$line")" >>"$SAMPLES"
         log "round $label $name: $line"
     fi
 }
@@ -96,9 +95,8 @@ import os, statistics, sys
 path, clients, messages, versions, load = sys.argv[1:6]
 rows = [line.rstrip("\n").split("\t") for line in open(path)][1:]
 by = {}
-for r, server, total, delivered, wall, ticks in rows:
-    by.setdefault(server, {})[int(r)] = (float(total), float(delivered), float(wall), int(ticks))
-hz = os.sysconf("SC_CLK_TCK")
+for r, server, total, delivered, wall, cpu in rows:
+    by.setdefault(server, {})[int(r)] = (float(total), float(delivered), float(wall), float(cpu))
 delivered_msgs = int(clients) * int(messages) * int(clients)
 print("# WebSocket broadcast (granian's shape): AsgiBridge vs uvicorn")
 print()
@@ -114,8 +112,8 @@ for server in ("asgi", "uvicorn"):
         continue
     t = statistics.median(v[0] for v in runs)
     d = statistics.median(v[1] for v in runs)
-    cpu = statistics.median(v[3] * 1e6 / hz / delivered_msgs for v in runs)
-    busy = statistics.median(v[3] / hz / v[2] for v in runs)
+    cpu = statistics.median(v[3] * 1e6 / delivered_msgs for v in runs)
+    busy = statistics.median(v[3] / v[2] for v in runs)
     print(f"| {server} | {t:,.0f} | {d:,.0f} | {cpu:.2f} | {busy:.0%} |")
 ratios = [by["asgi"][k][0] / by["uvicorn"][k][0] for k in sorted(by.get("asgi", {})) if k in by.get("uvicorn", {})]
 print()

@@ -116,17 +116,18 @@ public static class BroadcastServer
     }
 }
 
-/// <summary>Clients, messages per client and runs, from BENCH_* environment variables (granian's defaults).</summary>
-public sealed record ClientSettings(int Clients, int Messages, int Runs, TimeSpan Timeout)
+/// <summary>Clients, messages per client, runs and unreported client warm-up runs, from BENCH_* environment variables (granian's defaults).</summary>
+public sealed record ClientSettings(int Clients, int Messages, int Runs, int WarmupRuns, TimeSpan Timeout)
 {
     public static ClientSettings FromEnvironment() => new(
-        Int("BENCH_CLIENTS", 16),
-        Int("BENCH_MESSAGES", 2500),
-        Int("BENCH_RUNS", 1),
-        TimeSpan.FromSeconds(Int("BENCH_TIMEOUT_SECONDS", 120)));
+        Int("BENCH_CLIENTS", 16, 1),
+        Int("BENCH_MESSAGES", 2500, 1),
+        Int("BENCH_RUNS", 1, 1),
+        Int("BENCH_CLIENT_WARMUP_RUNS", 1, 0),
+        TimeSpan.FromSeconds(Int("BENCH_TIMEOUT_SECONDS", 120, 1)));
 
-    private static int Int(string name, int fallback) =>
-        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;
+    private static int Int(string name, int fallback, int minimum) =>
+        int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value >= minimum ? value : fallback;
 }
 
 /// <summary>
@@ -143,9 +144,22 @@ public static class BroadcastClient
         var messages = Enumerable.Range(0, settings.Messages)
             .Select(i => System.Text.Encoding.ASCII.GetBytes("msg" + i.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0')))
             .ToArray();
-        for (var run = 1; run <= settings.Runs; run++)
+        // The client is a new process per invocation: unreported runs first, so its own JIT warm-up does not cap the
+        // measured run (BENCH_CLIENT_WARMUP_RUNS, default 1).
+        for (var run = 1 - settings.WarmupRuns; run <= settings.Runs; run++)
         {
+            var cpuBefore = ServerCpuSeconds();
             var result = await RunOnceAsync(url, settings, messages);
+            if (result is not null && cpuBefore is { } before && ServerCpuSeconds() is { } after)
+            {
+                result += string.Create(CultureInfo.InvariantCulture, $" server_cpu_s={after - before:F2}");
+            }
+
+            if (run <= 0 && result is not null)
+            {
+                continue;
+            }
+
             if (result is null)
             {
                 Console.WriteLine($"run={run} FAIL timeout after {settings.Timeout.TotalSeconds:0} s (messages lost or server stalled)");
@@ -156,6 +170,30 @@ public static class BroadcastClient
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// The CPU time (user + system) of the server process named by BENCH_SERVER_PID, from /proc (Linux, USER_HZ 100),
+    /// or null when unset or unreadable.
+    /// </summary>
+    private static double? ServerCpuSeconds()
+    {
+        var pid = Environment.GetEnvironmentVariable("BENCH_SERVER_PID");
+        if (string.IsNullOrEmpty(pid))
+        {
+            return null;
+        }
+
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     private static async Task<string?> RunOnceAsync(Uri url, ClientSettings settings, byte[][] messages)
