@@ -11,7 +11,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-read -r -a LIST <<<"${RECIPE_PROFILES:-inline inlinesched inlinecomp ioq0 nowait nohostdiag nospin minthreads gcnonconc gen0big nopgo notiered recipe}"
+read -r -a LIST <<<"${RECIPE_PROFILES:-recipe recipebig inline inlinesched inlinecomp ioq0 nowait nohostdiag bigblocks nospin minthreads gcserver gcnonconc gen0big nopgo notiered nor2r}"
 export WORKLOADS="${WORKLOADS:-hello 64k echo16k}" PROTOCOLS="${PROTOCOLS:-http1 h2c}" ROUNDS="${ROUNDS:-3}" \
     DURATION="${DURATION:-5}" WARMUP="${WARMUP:-30}" WORKLOAD_WARMUP="${WORKLOAD_WARMUP:-3}"
 OUT="$ROOT/bench/results/recipe-$(date -u +%Y%m%dT%H%M%SZ)"
