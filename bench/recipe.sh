@@ -19,7 +19,9 @@ export WORKLOADS="${WORKLOADS:-hello 64k echo16k}" PROTOCOLS="${PROTOCOLS:-http1
 summarize() { # run_dir profile
     local run_dir="$1" profile="$2" report="$1/report.md"
     {
-        echo "## $profile: $(grep "^- \`raw@$profile\`" "$report" 2>/dev/null | sed -E 's/.*env=\[(.*)\]$/env [\1]/')"
+        echo "## $profile"
+        echo
+        grep "^- \`raw@$profile\`" "$report" 2>/dev/null || true
         echo
         if [[ -s "$report" ]]; then
             awk '/^## Hosting settings/ { on = 1; next } on && /^\|/ { print; seen = 1; next } on && seen { exit }' "$report"
