@@ -13,11 +13,16 @@ public static class BridgeDelegates
 
     /// <summary>Builds the bridge's request delegate exactly as an application gets it: <c>UseAsgi</c> on an application builder.</summary>
     /// <returns>The request delegate.</returns>
-    public static RequestDelegate CreateAsgi()
+    public static RequestDelegate CreateAsgi() => CreateAsgi(AsgiBenchApp.Run);
+
+    /// <summary>The delegate <c>app.UseAsgi(asgiApp)</c> builds, for any of the benchmark's ASGI apps.</summary>
+    /// <param name="asgiApp">The ASGI application.</param>
+    /// <returns>The request delegate.</returns>
+    public static RequestDelegate CreateAsgi(AsgiApp asgiApp)
     {
         var services = new ServiceCollection().AddLogging().AddAsgi().BuildServiceProvider();
         var app = new ApplicationBuilder(services);
-        app.UseAsgi(AsgiBenchApp.Run);
+        app.UseAsgi(asgiApp);
         return app.Build();
     }
 

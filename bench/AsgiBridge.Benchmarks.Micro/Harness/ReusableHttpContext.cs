@@ -20,8 +20,10 @@ public sealed class ReusableHttpContext
     /// <param name="path">The request path.</param>
     /// <param name="body">The request body, or <see langword="null"/> for none.</param>
     /// <param name="chunkSize">How many body bytes each read of the body yields.</param>
-    public ReusableHttpContext(string method, string path, byte[]? body = null, int chunkSize = 4096)
+    /// <param name="asyncFlushes">Whether every response flush completes asynchronously (see <see cref="DiscardingPipeWriter.AsyncFlushes"/>).</param>
+    public ReusableHttpContext(string method, string path, byte[]? body = null, int chunkSize = 4096, bool asyncFlushes = false)
     {
+        _body.Discarding.AsyncFlushes = asyncFlushes;
         IHeaderDictionary headers = new HeaderDictionary();
         headers.Host = "localhost";
         headers.UserAgent = "bench";

@@ -29,6 +29,18 @@ public static class RawBenchApp
         }
     }
 
+    /// <summary>
+    /// The raw baseline that also completes the response as soon as the body is written, as the bridge does for a
+    /// final <c>http.response.body</c> (<c>raw-complete</c> mode): isolates what Kestrel's early-completion path costs.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <returns>A task that completes when the response is complete.</returns>
+    public static async Task HandleAndCompleteAsync(HttpContext context)
+    {
+        await HandleAsync(context);
+        await context.Response.CompleteAsync();
+    }
+
     private static Task Write(HttpResponse response, ReadOnlyMemory<byte> body)
     {
         var flush = response.BodyWriter.WriteAsync(body);
