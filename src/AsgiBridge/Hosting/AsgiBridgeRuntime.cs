@@ -1,4 +1,5 @@
 using AsgiBridge.Diagnostics;
+using System.Diagnostics.Metrics;
 using AsgiBridge.Server;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,14 +11,18 @@ namespace AsgiBridge.Hosting;
 /// What every mounted application of one host shares: the options (read once), the bridge's logger, and the connections
 /// being served (for the graceful shutdown). One per host, registered by <c>AddAsgi</c>.
 /// </summary>
-internal sealed class AsgiBridgeRuntime
+internal sealed class AsgiBridgeRuntime : IDisposable
 {
-    public AsgiBridgeRuntime(IOptions<AsgiOptions> options, ILoggerFactory? loggerFactory = null)
+    public AsgiBridgeRuntime(IOptions<AsgiOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         Options = options.Value;
         LoggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         Logger = LoggerFactory.CreateLogger(AsgiLog.Category);
+        Metrics = new AsgiMetrics(meterFactory);
     }
+
+    /// <summary>The bridge's instruments and activity source.</summary>
+    public AsgiMetrics Metrics { get; }
 
     /// <summary>The options.</summary>
     public AsgiOptions Options { get; }
@@ -30,4 +35,7 @@ internal sealed class AsgiBridgeRuntime
 
     /// <summary>The connections being served.</summary>
     public ConnectionTracker Connections { get; } = new();
+
+    /// <inheritdoc />
+    public void Dispose() => Metrics.Dispose();
 }

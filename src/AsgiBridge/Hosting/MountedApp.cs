@@ -127,6 +127,7 @@ internal sealed class MountedApp
         var scope = cycle.Scope;
         scope.SetProtocol(trailers ? s_httpWithTrailers : s_http);
         Prepare(scope, context);
+        StartObserving(cycle, AsgiScopeTypes.Http, context);
 
         Task app;
         try
@@ -184,6 +185,7 @@ internal sealed class MountedApp
     private void Release(HttpCycle cycle)
     {
         _runtime.Connections.Remove(cycle);
+        StopObserving(cycle, AsgiScopeTypes.Http);
 
         // A receive or send the application left running still uses the cycle: let the collector have it instead.
         if (cycle.IsIdle)
@@ -198,6 +200,7 @@ internal sealed class MountedApp
         var scope = cycle.Scope;
         scope.SetProtocol(s_webSocket);
         Prepare(scope, context);
+        StartObserving(cycle, AsgiScopeTypes.WebSocket, context);
         Exception? failure = null;
         try
         {
@@ -216,7 +219,40 @@ internal sealed class MountedApp
         finally
         {
             _runtime.Connections.Remove(cycle);
+            StopObserving(cycle, AsgiScopeTypes.WebSocket);
         }
+    }
+
+    /// <summary>Counts the connection and starts its activity, when something listens.</summary>
+    private void StartObserving(HttpContextConnection connection, string scopeType, HttpContext context)
+    {
+        var metrics = _runtime.Metrics;
+        if (metrics.ConnectionsEnabled)
+        {
+            connection.MetricsTracked = true;
+            connection.MetricsStarted = metrics.ConnectionStarted(scopeType);
+        }
+
+        connection.Activity = AsgiMetrics.StartConnectionActivity(scopeType, context.Request.Path.Value ?? "/");
+    }
+
+    /// <summary>Counts the end of the connection and stops its activity, with the outcome the cycle recorded.</summary>
+    private void StopObserving(HttpContextConnection connection, string scopeType)
+    {
+        if (!connection.MetricsTracked && connection.Activity is null)
+        {
+            return;
+        }
+
+        var outcome = (connection.Transport as HttpContext)?.GetAsgiOutcome();
+        if (connection.MetricsTracked)
+        {
+            _runtime.Metrics.ConnectionEnded(scopeType, connection.MetricsStarted, outcome?.End ?? AsgiConnectionEnd.Completed);
+        }
+
+        AsgiMetrics.StopConnectionActivity(connection.Activity, outcome);
+        connection.Activity = null;
+        connection.MetricsTracked = false;
     }
 
     private void Prepare(ConnectionScope scope, HttpContext context)

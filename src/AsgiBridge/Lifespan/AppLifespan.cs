@@ -107,6 +107,7 @@ internal sealed class AppLifespan
                 Volatile.Write(ref _state, new LifespanStateSnapshot(state));
             }
             AsgiLog.LifespanStartupComplete(logger, Name);
+            context.Metrics?.LifespanRunning(1);
             _ = ObserveWhileRunningAsync(appTask, channel, context);
             return true;
         }
@@ -144,11 +145,13 @@ internal sealed class AppLifespan
 
         if (appTask.IsCompleted)
         {
+            context.Metrics?.LifespanRunning(-1);
             AsgiLog.LifespanEndedBeforeShutdown(logger, Name);
             return;
         }
 
         channel.DeliverShutdown();
+        context.Metrics?.LifespanRunning(-1);
         AsgiLog.LifespanShutdownSent(logger, Name);
         // Its own deadline, not the host's token: by now the connection drain may have used the host's shutdown time,
         // and lifespan.shutdown still gets its full timeout (the process exits once it answers).

@@ -27,13 +27,14 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
     private readonly List<AppLifespan> _running = [];
     private readonly List<Task> _lateStartups = [];
 
-    public AsgiLifespanService(AsgiAppRegistry registry, IOptions<AsgiOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime)
+    public AsgiLifespanService(AsgiAppRegistry registry, IOptions<AsgiOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime,
+        Hosting.AsgiBridgeRuntime? runtime = null)
     {
         _registry = registry;
         var lifespan = options.Value.Lifespan;
         Validate(lifespan.StartupTimeout, "StartupTimeout");
         Validate(lifespan.ShutdownTimeout, "ShutdownTimeout");
-        _context = new LifespanContext(lifespan, loggerFactory.CreateLogger(AsgiLog.LifespanCategory), lifetime);
+        _context = new LifespanContext(lifespan, loggerFactory.CreateLogger(AsgiLog.LifespanCategory), lifetime, runtime?.Metrics);
     }
 
     /// <inheritdoc />

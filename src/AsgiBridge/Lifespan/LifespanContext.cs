@@ -7,4 +7,5 @@ namespace AsgiBridge.Lifespan;
 /// <param name="Options">The lifespan settings.</param>
 /// <param name="Logger">The lifespan logger.</param>
 /// <param name="Lifetime">The host's lifetime, used to stop the host when a lifespan fails in <see cref="LifespanMode.On"/>.</param>
-internal sealed record LifespanContext(AsgiLifespanOptions Options, ILogger Logger, IHostApplicationLifetime? Lifetime);
+/// <param name="Metrics">The bridge's instruments, when the bridge runtime is registered.</param>
+internal sealed record LifespanContext(AsgiLifespanOptions Options, ILogger Logger, IHostApplicationLifetime? Lifetime, Diagnostics.AsgiMetrics? Metrics = null);

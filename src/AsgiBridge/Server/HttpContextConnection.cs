@@ -17,6 +17,15 @@ internal abstract class HttpContextConnection : AsgiConnection
     /// <summary>The next connection in the <see cref="ConnectionTracker"/>'s list.</summary>
     internal HttpContextConnection? TrackedNext { get; set; }
 
+    /// <summary>Whether the connection was counted as active when it started (so its end is counted too).</summary>
+    internal bool MetricsTracked { get; set; }
+
+    /// <summary>When the connection started, for its duration; 0 when durations are not recorded.</summary>
+    internal long MetricsStarted { get; set; }
+
+    /// <summary>The connection's activity, when a listener sampled one.</summary>
+    internal System.Diagnostics.Activity? Activity { get; set; }
+
     /// <summary>The request; valid while the connection is in use.</summary>
     protected HttpContext Context { get; set; } = null!;
 

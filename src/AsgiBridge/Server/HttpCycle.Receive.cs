@@ -9,7 +9,9 @@ namespace AsgiBridge.Server;
 internal sealed partial class HttpCycle
 {
     /// <inheritdoc />
-    public override ValueTask<AsgiMessage> ReceiveAsync(int generation)
+    public override ValueTask<AsgiMessage> ReceiveAsync(int generation) => _metrics.CountReceived(ReceiveCore(generation));
+
+    private ValueTask<AsgiMessage> ReceiveCore(int generation)
     {
         if (!IsCurrent(generation))
         {

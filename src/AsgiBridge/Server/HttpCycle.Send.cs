@@ -24,6 +24,11 @@ internal sealed partial class HttpCycle
             return ValueTask.FromException(Ended(message));
         }
 
+        if (_metrics.MessagesEnabled)
+        {
+            _metrics.MessageSent(message.Type);
+        }
+
         if (!_sends.TryEnter())
         {
             return QueueSend(message);

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using AsgiBridge.Diagnostics;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
@@ -38,6 +39,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
     private readonly ReceiveSlot _receives = new();
 
     private AsgiBridgeRuntime _runtime = null!;
+    private AsgiMetrics _metrics = null!;
     private AsgiOptions _options = null!;
     private ILogger _logger = null!;
     private IHttpResponseBodyFeature _body = null!;
@@ -79,6 +81,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
     {
         Context = context;
         _runtime = runtime;
+        _metrics = runtime.Metrics;
         _options = runtime.Options;
         _logger = runtime.Logger;
         _trailersAllowed = trailersAllowed;
@@ -105,6 +108,9 @@ internal sealed partial class HttpCycle : HttpContextConnection
         _disconnectWaiter = null;
         Context = null!;
         Scope = null!;
+        Activity = null;
+        MetricsTracked = false;
+        MetricsStarted = 0;
         _body = null!;
         _writer = null!;
         _response.Reset();

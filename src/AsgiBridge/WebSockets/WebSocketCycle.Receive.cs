@@ -10,7 +10,9 @@ namespace AsgiBridge.WebSockets;
 internal sealed partial class WebSocketCycle
 {
     /// <inheritdoc />
-    public override ValueTask<AsgiMessage> ReceiveAsync(int generation)
+    public override ValueTask<AsgiMessage> ReceiveAsync(int generation) => _metrics.CountReceived(ReceiveCore(generation));
+
+    private ValueTask<AsgiMessage> ReceiveCore(int generation)
     {
         if (!IsCurrent(generation))
         {

@@ -25,6 +25,11 @@ internal sealed partial class WebSocketCycle
             return ValueTask.FromException(Ended(message));
         }
 
+        if (_metrics.MessagesEnabled)
+        {
+            _metrics.MessageSent(message.Type);
+        }
+
         if (message is WebSocketSend data && Invalid(data) is { } invalid)
         {
             return ValueTask.FromException(Violation(invalid));
