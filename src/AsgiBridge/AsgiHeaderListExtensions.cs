@@ -10,6 +10,11 @@ public static class AsgiHeaderListExtensions
     public static string? GetFirst(this IReadOnlyList<AsgiHeader> headers, string name)
     {
         ArgumentNullException.ThrowIfNull(headers);
+        if (headers is IAsgiHeaderLookup lookup)
+        {
+            return lookup.GetFirst(name);
+        }
+
         for (var i = 0; i < headers.Count; i++)
         {
             var header = headers[i];
@@ -29,6 +34,11 @@ public static class AsgiHeaderListExtensions
     public static IReadOnlyList<string> GetAll(this IReadOnlyList<AsgiHeader> headers, string name)
     {
         ArgumentNullException.ThrowIfNull(headers);
+        if (headers is IAsgiHeaderLookup lookup)
+        {
+            return lookup.GetAll(name);
+        }
+
         List<string>? values = null;
         for (var i = 0; i < headers.Count; i++)
         {

@@ -81,7 +81,7 @@ internal abstract class HttpContextConnection : AsgiConnection
     public override string ReadRootPath() => Context.Request.PathBase.Value ?? string.Empty;
 
     /// <inheritdoc />
-    public override IReadOnlyList<AsgiHeader> ReadHeaders() => HttpContextScopeReader.Headers(Context);
+    public override IReadOnlyList<AsgiHeader> ReadHeaders() => new RequestHeaderView(this);
 
     /// <inheritdoc />
     public override AsgiAddress? ReadClient() => HttpContextScopeReader.Client(Context);

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
@@ -50,6 +51,7 @@ internal sealed partial class HttpCycle
         return turn.IsCompletedSuccessfully ? SendOwned(message) : SendAfter(turn, message);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAfter(Task turn, AsgiMessage message)
     {
         await turn.ConfigureAwait(false);
@@ -80,6 +82,7 @@ internal sealed partial class HttpCycle
         return AwaitSend(pending);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitSend(ValueTask pending)
     {
         try
@@ -221,6 +224,7 @@ internal sealed partial class HttpCycle
         return AwaitFlush(flush);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitFlush(ValueTask<FlushResult> flush)
     {
         FlushResult result;
@@ -294,6 +298,7 @@ internal sealed partial class HttpCycle
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask CompleteAfter(ValueTask flush)
     {
         try
@@ -337,6 +342,7 @@ internal sealed partial class HttpCycle
         return AwaitCompletion(completion);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitCompletion(Task completion)
     {
         try
@@ -402,6 +408,7 @@ internal sealed partial class HttpCycle
         return SendFileCore(file);
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendFileCore(FileInfo file)
     {
         try

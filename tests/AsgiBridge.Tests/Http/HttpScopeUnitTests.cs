@@ -231,4 +231,39 @@ public sealed class HttpScopeUnitTests
         Assert.Equal("/api", scope.RootPath);
         Assert.Equal("/api/items", scope.Path);
     }
+
+    [Fact]
+    public async Task Header_lookups_read_the_request_and_a_kept_unread_list_never_shows_another_request()
+    {
+        var context = HttpContextHarness.Context();
+        context.Request.Headers["X-Token"] = "abc";
+        context.Request.Headers["Accept"] = new[] { "text/html", "application/json" };
+        IReadOnlyList<AsgiHeader>? kept = null;
+        IReadOnlyList<AsgiHeader>? enumerated = null;
+        await HttpContextHarness.Handler(async (scope, _, send) =>
+        {
+            var http = (HttpScope)scope;
+            Assert.Equal("abc", http.Headers.GetFirst("x-token"));
+            Assert.Equal(["text/html", "application/json"], http.Headers.GetAll("ACCEPT"));
+            Assert.Null(http.Headers.GetFirst("x-missing"));
+            kept = http.Headers;
+            var copy = (HttpScope)scope.Copy();
+            enumerated = copy.Headers;
+            Assert.Contains(new AsgiHeader("x-token", "abc"), enumerated);
+            await AsgiTestApps.SendTextAsync(send, 200, "ok");
+        }).HandleAsync(context);
+
+        Assert.Equal("abc", enumerated!.GetFirst("x-token"));
+        Assert.Equal("abc", kept!.GetFirst("x-token")); // the same list object, built during the request
+
+        IReadOnlyList<AsgiHeader>? unread = null;
+        await HttpContextHarness.Handler(async (scope, _, send) =>
+        {
+            unread = ((HttpScope)scope).Headers;
+            await AsgiTestApps.SendTextAsync(send, 200, "ok");
+        }).HandleAsync(HttpContextHarness.Context());
+
+        Assert.Throws<ObjectDisposedException>(() => unread!.GetFirst("x-token"));
+        Assert.Throws<ObjectDisposedException>(() => unread!.Count);
+    }
 }
