@@ -27,7 +27,7 @@ internal sealed partial class WebSocketCycle
         }
 
         // A send the application left running finishes before the bridge's last word.
-        await _sends.EnterExclusiveAsync().ConfigureAwait(false);
+        await EnterForBridgeAsync().ConfigureAwait(false);
         var clientLeft = exception is not null && IsDisconnect(exception);
         var state = _state;
         var failed = exception is not null && !clientLeft;

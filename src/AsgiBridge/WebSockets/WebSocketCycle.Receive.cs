@@ -228,7 +228,7 @@ internal sealed partial class WebSocketCycle
         }
 
         var disconnect = SetDisconnect((int)status);
-        await _sends.EnterExclusiveAsync().ConfigureAwait(false);
+        await EnterForBridgeAsync().ConfigureAwait(false);
         try
         {
             if (_socket!.State == WebSocketState.Open)

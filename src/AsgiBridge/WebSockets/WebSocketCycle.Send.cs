@@ -359,7 +359,7 @@ internal sealed partial class WebSocketCycle
     private async Task CloseByBridgeAsync(WebSocketCloseStatus status, string? reason)
     {
         SetDisconnect((int)status, reason);
-        await _sends.EnterExclusiveAsync().ConfigureAwait(false);
+        await EnterForBridgeAsync().ConfigureAwait(false);
         try
         {
             if (_socket is { State: WebSocketState.Open or WebSocketState.CloseReceived } socket)

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using AsgiBridge.Diagnostics;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using AsgiBridge.Server;
@@ -117,6 +118,22 @@ internal sealed partial class WebSocketCycle : HttpContextConnection
     {
         Interlocked.CompareExchange(ref _violation, exception, null);
         return exception;
+    }
+
+    /// <summary>
+    /// Takes the send queue for one of the bridge's own closes, after the send being written (if any). A send that does not
+    /// finish within the close timeout is stuck on a client that does not read: the socket is aborted, which ends it.
+    /// </summary>
+    private async Task EnterForBridgeAsync()
+    {
+        var enter = _sends.EnterExclusiveAsync();
+        if (!enter.IsCompleted && await Task.WhenAny(enter, Task.Delay(_options.WebSocketCloseTimeout)).ConfigureAwait(false) != enter)
+        {
+            AsgiLog.WebSocketCloseTimeout(_logger, LogPath);
+            _socket?.Abort();
+        }
+
+        await enter.ConfigureAwait(false);
     }
 
     private static bool IsTransportFailure(Exception exception) =>
