@@ -1,5 +1,7 @@
 using System.Text;
+using AsgiBridge.Composition;
 using AsgiBridge.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Toolkit;
 
@@ -8,7 +10,10 @@ namespace AsgiBridge.Toolkit;
 /// parameters and method filters, WebSocket routes, and mounted sub-applications. The first full match wins; a path that
 /// matches only with another method gets 405 with an <c>Allow</c> header; anything else gets 404 (HTTP) or a close before
 /// accept, which the server turns into 403 (WebSocket). The router also answers the lifespan scope, running the startup and
-/// shutdown hooks registered with <see cref="OnStartup"/> and <see cref="OnShutdown"/>.
+/// shutdown hooks registered with <see cref="OnStartup"/> and <see cref="OnShutdown"/>. Routes, mounts or the whole router
+/// can require an authenticated user (<see cref="AsgiRoute.RequireAuthentication"/>, <see cref="RequireAuthentication"/>).
+/// A second route with a name already taken throws; duplicate and shadowed routes are reported by <see cref="Diagnose"/>
+/// and logged as warnings through <see cref="Logger"/> at startup.
 /// </summary>
 public sealed class AsgiRouter
 {
@@ -18,6 +23,7 @@ public sealed class AsgiRouter
     private readonly List<AsgiRoute> _routes = [];
     private readonly List<Func<LifespanScope, Task>> _startup = [];
     private readonly List<Func<LifespanScope, Task>> _shutdown = [];
+    private int _diagnosed;
 
     /// <summary>Creates an empty router.</summary>
     public AsgiRouter()
@@ -49,6 +55,37 @@ public sealed class AsgiRouter
     /// </summary>
     public bool RedirectSlashes { get; set; } = true;
 
+    /// <summary>
+    /// Whether every connection this router gets needs an authenticated <c>scope["user"]</c>, checked before routing (so
+    /// unknown paths below a protected mount are refused too, and reveal nothing); set with <see cref="RequireAuthentication"/>.
+    /// </summary>
+    public bool RequiresAuthentication { get; private set; }
+
+    /// <summary>
+    /// Where <see cref="Diagnose"/>'s findings are logged as warnings (event ids 83 and 84), once, at <c>lifespan.startup</c>
+    /// or at the first connection; <see langword="null"/> (the default) logs nothing.
+    /// </summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// Marks the router as needing an authenticated <c>scope["user"]</c> for every connection, before routing: mount it
+    /// to protect a whole prefix (<c>router.Mount("/api", api.RequireAuthentication())</c>). See <see cref="AsgiRoute.RequireAuthentication"/>.
+    /// </summary>
+    /// <returns>This router.</returns>
+    public AsgiRouter RequireAuthentication()
+    {
+        RequiresAuthentication = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Lists the routes that can never run: duplicates of an earlier route and routes shadowed by an earlier one that
+    /// matches every connection they would (<c>/users/{id}</c> before <c>/users/me</c>, a mount before a route below it).
+    /// Mounted routers are included.
+    /// </summary>
+    /// <returns>One message per unreachable route, empty when every route can be reached.</returns>
+    public IReadOnlyList<string> Diagnose() => [.. DiagnoseAll(string.Empty).Select(d => d.Message)];
+
     /// <summary>Lets the router be used wherever an application is expected.</summary>
     /// <param name="router">The router.</param>
     public static implicit operator AsgiApp(AsgiRouter router) => (router ?? throw new ArgumentNullException(nameof(router))).App;
@@ -56,9 +93,16 @@ public sealed class AsgiRouter
     /// <summary>Adds any route object.</summary>
     /// <param name="route">The route.</param>
     /// <returns>This router.</returns>
+    /// <exception cref="ArgumentException">Another route of this router already has the route's name.</exception>
     public AsgiRouter Add(AsgiRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
+        if (route.Name is { } name && _routes.Find(r => string.Equals(r.Name, name, StringComparison.Ordinal)) is { } taken)
+        {
+            throw new ArgumentException(
+                $"Route name '{name}' is already taken by '{taken.Template}'; URL generation needs names to be unique within a router.", nameof(route));
+        }
+
         _routes.Add(route);
         return this;
     }
@@ -143,6 +187,87 @@ public sealed class AsgiRouter
     /// <param name="name">Route name.</param>
     /// <returns>This router.</returns>
     public AsgiRouter MapDelete(string template, Func<AsgiRequest, Task<AsgiResponse>> endpoint, string? name = null) => Map(template, endpoint, ["DELETE"], name);
+
+    /// <summary>Adds an HTTP route with a synchronous request/response endpoint.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="endpoint">The endpoint. A lambda that only throws needs its return type: <c>AsgiResponse (_) =&gt; throw …</c>.</param>
+    /// <param name="methods">Accepted methods; <see langword="null"/> for all.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter Map(string template, Func<AsgiRequest, AsgiResponse> endpoint, IEnumerable<string>? methods = null, string? name = null) =>
+        Map(template, AsgiHandlers.FromRequest(endpoint), methods, name);
+
+    /// <summary>Adds a GET (and HEAD) route with a synchronous request/response endpoint.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter MapGet(string template, Func<AsgiRequest, AsgiResponse> endpoint, string? name = null) => Map(template, endpoint, ["GET"], name);
+
+    /// <summary>Adds a POST route with a synchronous request/response endpoint.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter MapPost(string template, Func<AsgiRequest, AsgiResponse> endpoint, string? name = null) => Map(template, endpoint, ["POST"], name);
+
+    /// <summary>Adds a PUT route with a synchronous request/response endpoint.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter MapPut(string template, Func<AsgiRequest, AsgiResponse> endpoint, string? name = null) => Map(template, endpoint, ["PUT"], name);
+
+    /// <summary>Adds a PATCH route with a synchronous request/response endpoint.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter MapPatch(string template, Func<AsgiRequest, AsgiResponse> endpoint, string? name = null) => Map(template, endpoint, ["PATCH"], name);
+
+    /// <summary>Adds a DELETE route with a synchronous request/response endpoint.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="endpoint">The endpoint.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter MapDelete(string template, Func<AsgiRequest, AsgiResponse> endpoint, string? name = null) => Map(template, endpoint, ["DELETE"], name);
+
+    /// <summary>Adds an HTTP route run by a class-based application (Python's class with <c>__call__</c>).</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="app">The application object.</param>
+    /// <param name="methods">Accepted methods; <see langword="null"/> for all.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter Map(string template, IAsgiApplication app, IEnumerable<string>? methods = null, string? name = null) =>
+        Map(template, AsgiApps.FromObject(app), methods, name);
+
+    /// <summary>
+    /// Adds an HTTP route run by a per-connection class: <paramref name="factory"/> creates one handler per connection from
+    /// its scope (Python's class whose constructor takes the scope), then the handler runs with receive and send.
+    /// </summary>
+    /// <typeparam name="THandler">The handler type.</typeparam>
+    /// <param name="template">The path template.</param>
+    /// <param name="factory">Creates the handler for a connection's scope.</param>
+    /// <param name="methods">Accepted methods; <see langword="null"/> for all.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter Map<THandler>(string template, Func<AsgiScope, THandler> factory, IEnumerable<string>? methods = null, string? name = null)
+        where THandler : IAsgiConnectionHandler =>
+        Map(template, AsgiApps.PerConnection(factory), methods, name);
+
+    /// <summary>Adds a WebSocket route run by a class-based application.</summary>
+    /// <param name="template">The path template.</param>
+    /// <param name="app">The application object.</param>
+    /// <param name="name">Route name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter MapWebSocket(string template, IAsgiApplication app, string? name = null) => MapWebSocket(template, AsgiApps.FromObject(app), name);
+
+    /// <summary>Mounts a class-based application at a prefix.</summary>
+    /// <param name="prefix">The prefix template.</param>
+    /// <param name="app">The application object.</param>
+    /// <param name="name">Mount name.</param>
+    /// <returns>This router.</returns>
+    public AsgiRouter Mount(string prefix, IAsgiApplication app, string? name = null) => Mount(prefix, AsgiApps.FromObject(app), name);
 
     /// <summary>Adds a WebSocket route with a session endpoint.</summary>
     /// <param name="template">The path template.</param>
@@ -234,6 +359,40 @@ public sealed class AsgiRouter
         return false;
     }
 
+    private List<(bool Duplicate, string Message)> DiagnoseAll(string prefix)
+    {
+        var found = RouteDiagnostics.Find(_routes, prefix);
+        foreach (var route in _routes)
+        {
+            if (route is Mount { Router: { } child } mount)
+            {
+                found.AddRange(child.DiagnoseAll(prefix + mount.Prefix));
+            }
+        }
+
+        return found;
+    }
+
+    private void ReportDiagnosticsOnce()
+    {
+        if (Logger is not { } logger || Volatile.Read(ref _diagnosed) != 0 || Interlocked.Exchange(ref _diagnosed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var (duplicate, message) in DiagnoseAll(string.Empty))
+        {
+            if (duplicate)
+            {
+                ToolkitLog.RouterDuplicateRoute(logger, message);
+            }
+            else
+            {
+                ToolkitLog.RouterShadowedRoute(logger, message);
+            }
+        }
+    }
+
     private static string RoutePath(ConnectionScope scope)
     {
         var path = scope.Path;
@@ -248,12 +407,20 @@ public sealed class AsgiRouter
 
     private Task DispatchAsync(ConnectionScope scope, AsgiReceive receive, AsgiSend send)
     {
+        ReportDiagnosticsOnce();
+        if (RequiresAuthentication && !AuthenticationRequirement.IsMet(scope))
+        {
+            return AuthenticationRequirement.RefuseAsync(scope, receive, send);
+        }
+
         var routePath = RoutePath(scope);
         List<string>? allowed = null;
         foreach (var route in _routes)
         {
             switch (route.Match(scope, routePath, out var pathParams))
             {
+                case RouteMatch.Full when route.RequiresAuthentication && !AuthenticationRequirement.IsMet(scope):
+                    return AuthenticationRequirement.RefuseAsync(scope, receive, send);
                 case RouteMatch.Full:
                     return route.HandleAsync((ConnectionScope)scope.Copy(), routePath, pathParams!, receive, send);
                 case RouteMatch.Partial when route is HttpRoute { Methods: { } methods }:
@@ -347,6 +514,7 @@ public sealed class AsgiRouter
             switch (message)
             {
                 case LifespanStartup:
+                    ReportDiagnosticsOnce();
                     try
                     {
                         foreach (var hook in _startup)
