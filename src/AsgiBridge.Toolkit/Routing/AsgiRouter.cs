@@ -395,13 +395,7 @@ public sealed class AsgiRouter
 
     private static string RoutePath(ConnectionScope scope)
     {
-        var path = scope.Path;
-        var root = scope.RootPath;
-        if (root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal))
-        {
-            path = path[root.Length..];
-        }
-
+        var path = PathSegments.BelowRoot(scope);
         return path.Length == 0 ? "/" : path;
     }
 
