@@ -159,10 +159,9 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
         }
 
         // The router matches literals ignoring case, so protection must too: /API/me is /api/me to the router.
-        var path = PathSegments.Normalize(PathSegments.BelowRoot(scope));
         foreach (var prefix in _prefixes)
         {
-            if (PathSegments.StartsWith(path, prefix))
+            if (PathSegments.IsUnder(scope, prefix))
             {
                 return true;
             }

@@ -99,7 +99,10 @@ public sealed class BearerAuthenticationOptions
         return parameters;
     }
 
-    private static TokenValidationParameters Hs256Base(byte[] key)
+    /// <summary>Refuses HS256 keys shorter than the hash (IdentityModel would refuse them later, with a vaguer message).</summary>
+    /// <param name="key">The key.</param>
+    /// <exception cref="ArgumentException">The key has fewer than 32 bytes.</exception>
+    internal static void EnsureHs256Key(byte[] key)
     {
         ArgumentNullException.ThrowIfNull(key);
         if (key.Length < 32)
@@ -108,7 +111,11 @@ public sealed class BearerAuthenticationOptions
                 $"An HS256 key must be at least 32 bytes (256 bits); this one has {key.Length}. Use a longer secret (for example 32 random bytes, base64-encoded).",
                 nameof(key));
         }
+    }
 
+    private static TokenValidationParameters Hs256Base(byte[] key)
+    {
+        EnsureHs256Key(key);
         return new TokenValidationParameters
         {
             IssuerSigningKey = new SymmetricSecurityKey(key),

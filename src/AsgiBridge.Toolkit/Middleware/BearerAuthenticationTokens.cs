@@ -37,12 +37,8 @@ public static class BearerAuthenticationTokens
     public static string CreateHs256(byte[] key, string subject, TimeSpan? lifetime = null, IEnumerable<Claim>? claims = null,
         string? issuer = null, string? audience = null)
     {
-        ArgumentNullException.ThrowIfNull(key);
+        BearerAuthenticationOptions.EnsureHs256Key(key);
         ArgumentException.ThrowIfNullOrEmpty(subject);
-        if (key.Length < 32)
-        {
-            throw new ArgumentException($"An HS256 key must be at least 32 bytes (256 bits); this one has {key.Length}.", nameof(key));
-        }
 
         var now = DateTime.UtcNow;
         var expires = now + (lifetime ?? TimeSpan.FromHours(1));

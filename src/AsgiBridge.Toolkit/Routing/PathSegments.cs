@@ -57,6 +57,52 @@ internal static class PathSegments
         return true;
     }
 
+    /// <summary>
+    /// Whether the path below the scope's <c>root_path</c> is <paramref name="prefix"/> or below it, on whole segments,
+    /// ignoring case; without allocating unless the path holds something that looks like a dot segment.
+    /// </summary>
+    /// <param name="scope">The connection scope.</param>
+    /// <param name="prefix">The normalised segments of the prefix.</param>
+    /// <returns><see langword="true"/> when the path is covered by the prefix.</returns>
+    public static bool IsUnder(ConnectionScope scope, string[] prefix)
+    {
+        var path = scope.Path.AsSpan();
+        var root = scope.RootPath;
+        if (root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal))
+        {
+            path = path[root.Length..];
+        }
+
+        if (path.StartsWith('.') || path.Contains("/.", StringComparison.Ordinal))
+        {
+            return StartsWith(Normalize(path.ToString()), prefix);
+        }
+
+        var matched = 0;
+        foreach (var range in path.Split('/'))
+        {
+            var segment = path[range];
+            if (segment.IsEmpty)
+            {
+                continue;
+            }
+
+            if (matched == prefix.Length)
+            {
+                return true;
+            }
+
+            if (!segment.Equals(prefix[matched], StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+
+            matched++;
+        }
+
+        return matched == prefix.Length;
+    }
+
     /// <summary>The path relative to the scope's <c>root_path</c> (the router's view), or the whole path outside it.</summary>
     /// <param name="scope">The connection scope.</param>
     /// <returns>The path below <c>root_path</c>.</returns>
