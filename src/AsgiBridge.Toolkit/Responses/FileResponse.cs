@@ -57,7 +57,7 @@ public sealed class FileResponse : AsgiResponse
         var filePath = FilePath;
         if (Root is { } root)
         {
-            var real = FileContainment.RealPath(filePath);
+            var real = FileContainment.RealPath(filePath, root);
             if (real is null || !FileContainment.IsWithin(root, real) || !File.Exists(real))
             {
                 await SendEmptyAsync(send, 404, [], []).ConfigureAwait(false);

@@ -68,7 +68,7 @@ internal static class FileContainment
             return joined;
         }
 
-        var real = RealPath(joined);
+        var real = RealPath(joined, root);
         if (real is null || !IsWithin(root, real))
         {
             reason = real is null ? "links on the path loop" : "a link on the path leads outside the directory";
@@ -84,12 +84,13 @@ internal static class FileContainment
     /// that do not exist are kept as they are.
     /// </summary>
     /// <param name="path">An absolute, normalised path.</param>
+    /// <param name="realPrefix">A directory known to be real that <paramref name="path"/> starts with (its walk is skipped), if any.</param>
     /// <returns>The real path, or <see langword="null"/> when links loop.</returns>
-    public static string? RealPath(string path)
+    public static string? RealPath(string path, string? realPrefix = null)
     {
         for (var hops = 0; hops <= MaxLinkHops; hops++)
         {
-            var root = Path.GetPathRoot(path) ?? string.Empty;
+            var root = realPrefix is not null && IsWithin(realPrefix, path) ? realPrefix : Path.GetPathRoot(path) ?? string.Empty;
             var components = path[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
             var current = root;
             string? restart = null;
