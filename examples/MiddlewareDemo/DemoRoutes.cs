@@ -4,7 +4,7 @@ using AsgiBridge.Toolkit;
 
 namespace MiddlewareDemo;
 
-/// <summary>The demo's endpoints. Everything under <c>/api</c> needs a bearer token (see <see cref="Program"/>).</summary>
+/// <summary>The demo's endpoints. Everything under <c>/api</c> needs a bearer token: the <c>/api</c> router requires it, and <see cref="Program"/> protects the prefix.</summary>
 /// <param name="tokens">Issues demo tokens.</param>
 /// <param name="mailer">Sends welcome emails.</param>
 public sealed class DemoRoutes(TokenIssuer tokens, WelcomeMailer mailer)
@@ -25,10 +25,15 @@ public sealed class DemoRoutes(TokenIssuer tokens, WelcomeMailer mailer)
         var router = new AsgiRouter();
         router.MapGet("/", _ => Task.FromResult<AsgiResponse>(new TextResponse(Help + "\n")));
         router.MapPost("/token", IssueToken);
-        router.MapGet("/api/me", Me);
-        router.MapWebSocket("/api/echo", EchoAsync);
+
+        // Everything below /api needs a user: the mounted router itself carries the requirement, so whatever it matches
+        // (any letter case, any spelling of the path) is protected, and the middleware's own /api prefix is a second lock.
+        var api = new AsgiRouter().RequireAuthentication();
+        api.MapGet("/me", Me);
+        api.MapWebSocket("/echo", EchoAsync);
+        router.Mount("/api", api);
         router.MapPost("/signup", SignupAsync);
-        router.MapGet("/boom", _ => throw new InvalidOperationException("Boom: this endpoint always fails."));
+        router.MapGet("/boom", AsgiResponse (_) => throw new InvalidOperationException("Boom: this endpoint always fails."));
         return router;
     }
 

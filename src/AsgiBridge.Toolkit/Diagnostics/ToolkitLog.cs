@@ -49,4 +49,24 @@ internal static partial class ToolkitLog
 
     [LoggerMessage(72, LogLevel.Debug, "Unhandled exception for {Method} {Path} after the response started; rethrowing so the server aborts the response.", EventName = "ServerErrorAfterStart")]
     public static partial void ServerErrorAfterStart(ILogger logger, string method, string path, Exception exception);
+
+    // Ids 80–99: bearer authentication refusals (80–81, replacing the Debug-only 65–66, which nothing logs any more),
+    // server errors for bad requests (82), router diagnostics (83–84), static files (86).
+    [LoggerMessage(EventId = 80, Message = "Bearer authentication refused {ScopeType} {Path}: {Reason}", EventName = "BearerRefused")]
+    public static partial void BearerRefused(ILogger logger, LogLevel level, string scopeType, string path, string reason, Exception? exception);
+
+    [LoggerMessage(81, LogLevel.Debug, "Bearer token for {Path} ignored on an unprotected path: {Reason}", EventName = "BearerTokenIgnored")]
+    public static partial void BearerTokenIgnored(ILogger logger, string path, string reason, Exception? exception);
+
+    [LoggerMessage(82, LogLevel.Information, "{Method} {Path} was a bad request; sending {StatusCode}: {Reason}", EventName = "ServerErrorBadRequest")]
+    public static partial void ServerErrorBadRequest(ILogger logger, string method, string path, int statusCode, string reason);
+
+    [LoggerMessage(83, LogLevel.Warning, "Router: {Message}", EventName = "RouterDuplicateRoute")]
+    public static partial void RouterDuplicateRoute(ILogger logger, string message);
+
+    [LoggerMessage(84, LogLevel.Warning, "Router: {Message}", EventName = "RouterShadowedRoute")]
+    public static partial void RouterShadowedRoute(ILogger logger, string message);
+
+    [LoggerMessage(86, LogLevel.Debug, "Static files under {Directory} refused {Path}: {Reason}", EventName = "StaticFileRefused")]
+    public static partial void StaticFileRefused(ILogger logger, string directory, string path, string reason);
 }

@@ -46,6 +46,33 @@ public static class AsgiMiddlewarePipelineExtensions
     }
 
     /// <summary>
+    /// Adds <see cref="BearerAuthenticationMiddleware"/> shaped like the seed articles' <c>JWTAuthMiddleware(app,
+    /// secret_key, protected_paths)</c>: HS256 tokens signed with a shared secret (issuer and audience not checked, see
+    /// <see cref="BearerAuthenticationOptions.SharedSecret(string, string?, string?)"/>), from the <c>Authorization</c>
+    /// header or, for browsers' WebSockets, the <c>token</c> query parameter. The prefixes are matched as routing matches
+    /// (whole segments, any case); with none, every path is protected (the seed's empty list protects nothing).
+    /// </summary>
+    /// <param name="pipeline">The pipeline.</param>
+    /// <param name="secretKey">The shared secret, at least 32 UTF-8 bytes.</param>
+    /// <param name="protectedPathPrefixes">Where a valid token is required.</param>
+    /// <returns>The pipeline.</returns>
+    public static AsgiPipelineBuilder UseBearerAuthentication(this AsgiPipelineBuilder pipeline, string secretKey, params string[] protectedPathPrefixes)
+    {
+        ArgumentNullException.ThrowIfNull(protectedPathPrefixes);
+        var options = new BearerAuthenticationOptions
+        {
+            TokenValidationParameters = BearerAuthenticationOptions.SharedSecret(secretKey),
+            QueryTokenParameter = "token",
+        };
+        foreach (var prefix in protectedPathPrefixes)
+        {
+            options.ProtectedPathPrefixes.Add(prefix);
+        }
+
+        return pipeline.UseBearerAuthentication(options);
+    }
+
+    /// <summary>
     /// Adds <see cref="BackgroundTasksMiddleware"/> with the <see cref="AsgiBackgroundTaskTracker"/> registered by
     /// <c>services.AddAsgiBackgroundTasks()</c>.
     /// </summary>

@@ -3,7 +3,6 @@ using System.Text;
 using AsgiBridge.Composition;
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Hosting;
-using AsgiBridge.Messages;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,10 +16,11 @@ namespace AsgiBridge.Toolkit;
 /// query parameter when <see cref="BearerAuthenticationOptions.QueryTokenParameter"/> is set), validated as a JWT with
 /// <see cref="BearerAuthenticationOptions.TokenValidationParameters"/> or by <see cref="BearerAuthenticationOptions.TokenValidator"/>;
 /// optionally ASP.NET Core's own authentication result (<c>HttpContext.User</c>) counts too. The principal goes into
-/// <c>scope["user"]</c> of a copy of the scope, so the caller's scope never changes. On a protected path a connection
-/// without a valid principal is refused: HTTP with 401, a JSON body <c>{"detail": "…"}</c> and
-/// <c>www-authenticate: Bearer</c>; WebSocket with <c>websocket.close</c> code 1008 before accept (which the server turns
-/// into a refused handshake).
+/// <c>scope["user"]</c> of a copy of the scope, so the caller's scope never changes. On a protected path (decided by the
+/// rules routing uses: whole segments, any letter case, normalised) a connection without a valid principal is refused:
+/// HTTP with 401, a JSON body <c>{"detail": "…"}</c> and <c>www-authenticate: Bearer</c>; WebSocket with
+/// <c>websocket.close</c> code 1008 before accept (which the server turns into a refused handshake). On other paths the
+/// refusal travels in the scope, for routes and mounts marked with <c>RequireAuthentication()</c>.
 /// </summary>
 public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
 {
@@ -30,19 +30,18 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
     /// <summary>The logger category used when the logger comes from an <see cref="ILoggerFactory"/>.</summary>
     public const string LoggerCategory = "AsgiBridge.BearerAuthentication";
 
-    private static readonly Rejection s_missing = new("Not authenticated", "Bearer");
-    private static readonly Rejection s_invalid = new("Invalid token", "Bearer error=\"invalid_token\"");
-    private static readonly Rejection s_expired = new("Token expired", "Bearer error=\"invalid_token\", error_description=\"The token expired\"");
-
     private readonly BearerAuthenticationOptions _options;
     private readonly ILogger _logger;
     private readonly JsonWebTokenHandler? _jwt;
-    private readonly string[] _prefixes;
+    private readonly string[][] _prefixes;
+    private readonly BearerAuthenticationRefusal _missing;
+    private readonly BearerAuthenticationRefusal _invalid;
+    private readonly BearerAuthenticationRefusal _expired;
 
     /// <summary>Creates the middleware.</summary>
     /// <param name="options">The options; <see cref="BearerAuthenticationOptions.TokenValidationParameters"/>,
     /// <see cref="BearerAuthenticationOptions.TokenValidator"/> or <see cref="BearerAuthenticationOptions.UseHostAuthentication"/> must be set.</param>
-    /// <param name="logger">Where refusals are logged (Debug); optional.</param>
+    /// <param name="logger">Where refusals are logged (at <see cref="BearerAuthenticationOptions.RefusalLogLevel"/>); optional.</param>
     /// <exception cref="ArgumentException">No way to authenticate is configured.</exception>
     public BearerAuthenticationMiddleware(BearerAuthenticationOptions options, ILogger? logger = null)
     {
@@ -55,7 +54,10 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
 
         _logger = logger ?? NullLogger.Instance;
         _jwt = options.TokenValidator is null && options.TokenValidationParameters is not null ? new JsonWebTokenHandler() : null;
-        _prefixes = [.. options.ProtectedPathPrefixes.Select(p => p.Length > 1 ? p.TrimEnd('/') : p)];
+        _prefixes = [.. options.ProtectedPathPrefixes.Select(p => PathSegments.Normalize(p).ToArray())];
+        _missing = new(BearerAuthenticationRefusal.Reasons.Missing, "Bearer", options, _logger);
+        _invalid = new(BearerAuthenticationRefusal.Reasons.Invalid, "Bearer error=\"invalid_token\"", options, _logger);
+        _expired = new(BearerAuthenticationRefusal.Reasons.Expired, "Bearer error=\"invalid_token\", error_description=\"The token expired\"", options, _logger);
     }
 
     /// <inheritdoc />
@@ -73,7 +75,7 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
         var token = hostUser is null ? ReadToken(connection) : null;
         if (hostUser is null && token is null)
         {
-            return isProtected ? RejectAsync(connection, receive, send, s_missing) : nextApp(scope, receive, send);
+            return isProtected ? _missing.RefuseAsync(connection, receive, send, cause: null) : PassUnauthenticated(connection, receive, send, nextApp, _missing);
         }
 
         return AuthenticateAsync(connection, receive, send, nextApp, isProtected, hostUser, token);
@@ -82,10 +84,11 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
     private async Task AuthenticateAsync(
         ConnectionScope scope, AsgiReceive receive, AsgiSend send, AsgiApp nextApp, bool isProtected, ClaimsPrincipal? user, string? token)
     {
-        var rejection = s_invalid;
+        var refusal = _invalid;
+        Exception? cause = null;
         if (user is null && token is not null)
         {
-            (user, rejection) = await ValidateAsync(token, scope).ConfigureAwait(false);
+            (user, refusal, cause) = await ValidateAsync(token, scope).ConfigureAwait(false);
         }
 
         if (user is not null)
@@ -96,35 +99,43 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
         }
         else if (isProtected)
         {
-            await RejectAsync(scope, receive, send, rejection).ConfigureAwait(false);
+            await refusal.RefuseAsync(scope, receive, send, cause).ConfigureAwait(false);
         }
         else
         {
-            await nextApp(scope, receive, send).ConfigureAwait(false);
+            ToolkitLog.BearerTokenIgnored(_logger, scope.Path, refusal.Reason, cause);
+            await PassUnauthenticated(scope, receive, send, nextApp, refusal).ConfigureAwait(false);
         }
     }
 
-    private async ValueTask<(ClaimsPrincipal? User, Rejection Rejection)> ValidateAsync(string token, ConnectionScope scope)
+    /// <summary>Runs the next application without a user; a route that requires one refuses with this middleware's refusal.</summary>
+    private static Task PassUnauthenticated(ConnectionScope scope, AsgiReceive receive, AsgiSend send, AsgiApp nextApp, BearerAuthenticationRefusal refusal)
+    {
+        var copy = scope.Copy();
+        copy.Items[AuthenticationRequirement.RefusalKey] = refusal.App;
+        return nextApp(copy, receive, send);
+    }
+
+    private async ValueTask<(ClaimsPrincipal? User, BearerAuthenticationRefusal Refusal, Exception? Cause)> ValidateAsync(string token, ConnectionScope scope)
     {
         if (_options.TokenValidator is { } validator)
         {
             var principal = await validator(token, scope).ConfigureAwait(false);
-            return (principal, s_invalid);
+            return (principal, _invalid, null);
         }
 
         if (_jwt is null)
         {
-            return (null, s_invalid);
+            return (null, _invalid, null);
         }
 
         var result = await _jwt.ValidateTokenAsync(token, _options.TokenValidationParameters).ConfigureAwait(false);
         if (result.IsValid && result.ClaimsIdentity is { } identity)
         {
-            return (new ClaimsPrincipal(identity), s_invalid);
+            return (new ClaimsPrincipal(identity), _invalid, null);
         }
 
-        ToolkitLog.BearerTokenInvalid(_logger, scope.Path, result.Exception);
-        return (null, result.Exception is SecurityTokenExpiredException ? s_expired : s_invalid);
+        return (null, result.Exception is SecurityTokenExpiredException ? _expired : _invalid, result.Exception);
     }
 
     private ClaimsPrincipal? HostPrincipal(ConnectionScope scope) =>
@@ -132,6 +143,11 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
 
     private bool IsProtected(ConnectionScope scope)
     {
+        if (_options.AuthenticateOnly)
+        {
+            return false;
+        }
+
         if (_options.RequireAuthentication is { } predicate)
         {
             return predicate(scope);
@@ -142,23 +158,16 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
             return true;
         }
 
-        var path = RoutePath(scope);
+        // The router matches literals ignoring case, so protection must too: /API/me is /api/me to the router.
         foreach (var prefix in _prefixes)
         {
-            if (prefix == "/" || (path.StartsWith(prefix, StringComparison.Ordinal) && (path.Length == prefix.Length || path[prefix.Length] == '/')))
+            if (PathSegments.IsUnder(scope, prefix))
             {
                 return true;
             }
         }
 
         return false;
-    }
-
-    private static string RoutePath(ConnectionScope scope)
-    {
-        var path = scope.Path;
-        var root = scope.RootPath;
-        return root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal) ? path[root.Length..] : path;
     }
 
     private string? ReadToken(ConnectionScope scope)
@@ -188,46 +197,5 @@ public sealed class BearerAuthenticationMiddleware : IAsgiMiddleware
         }
 
         return null;
-    }
-
-    private async Task RejectAsync(ConnectionScope scope, AsgiReceive receive, AsgiSend send, Rejection rejection)
-    {
-        ToolkitLog.BearerAuthenticationRefused(_logger, scope.Type, scope.Path, rejection.Detail);
-        if (scope is WebSocketScope)
-        {
-            // The first event of a WebSocket connection is websocket.connect; a close sent before accept refuses it.
-            var first = await receive().ConfigureAwait(false);
-            if (first is WebSocketConnect)
-            {
-                await send(new WebSocketClose(_options.WebSocketCloseCode, rejection.Detail)).ConfigureAwait(false);
-            }
-
-            return;
-        }
-
-        await send(rejection.Start).ConfigureAwait(false);
-        await send(rejection.Body).ConfigureAwait(false);
-    }
-
-    private sealed class Rejection
-    {
-        public Rejection(string detail, string challenge)
-        {
-            Detail = detail;
-            var json = Encoding.UTF8.GetBytes("{\"detail\":\"" + detail + "\"}");
-            Start = new HttpResponseStart(401,
-            [
-                new("content-type", "application/json"),
-                new("content-length", json.Length.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-                new("www-authenticate", challenge),
-            ]);
-            Body = new HttpResponseBody(json);
-        }
-
-        public string Detail { get; }
-
-        public HttpResponseStart Start { get; }
-
-        public HttpResponseBody Body { get; }
     }
 }

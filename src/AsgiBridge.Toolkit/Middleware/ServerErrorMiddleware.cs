@@ -14,8 +14,11 @@ namespace AsgiBridge.Toolkit;
 /// Turns an exception of the HTTP application into a 500 response: a developer page (HTML with the exception's type,
 /// message and stack trace, all HTML-encoded) or a plain <c>Internal Server Error</c>. It logs the exception and does not
 /// rethrow it once the 500 is sent. When the response had already started nothing can be sent any more, so it rethrows
-/// and the server aborts the response. Client disconnects (including a cancellation after the request was aborted) and
-/// other scope types pass through untouched. Put it first (outermost) in the pipeline.
+/// and the server aborts the response. Client errors are not server errors: an <see cref="AsgiBadRequestException"/> (a
+/// body over the server's limit, a malformed chunk, a form that breaks its limits) is answered with its own status (413,
+/// 400, …) and its message as plain text, and logged at Information. Client disconnects (including a cancellation after
+/// the request was aborted) and other scope types pass through untouched, never logged as errors. Put it first
+/// (outermost) in the pipeline.
 /// </summary>
 public sealed class ServerErrorMiddleware : IAsgiMiddleware
 {
@@ -100,8 +103,40 @@ public sealed class ServerErrorMiddleware : IAsgiMiddleware
                 throw;
             }
 
+            if (BadRequest(ex) is { } badRequest)
+            {
+                ToolkitLog.ServerErrorBadRequest(_logger, scope.Method, scope.Path, badRequest.StatusCode, badRequest.Message);
+                await SendBadRequestAsync(send, badRequest).ConfigureAwait(false);
+                return;
+            }
+
             ToolkitLog.ServerErrorHandled(_logger, scope.Method, scope.Path, ex);
             await SendErrorAsync(scope, send, ex).ConfigureAwait(false);
+        }
+    }
+
+    private static AsgiBadRequestException? BadRequest(Exception exception) => exception switch
+    {
+        AsgiBadRequestException bad => bad,
+        AggregateException { InnerExceptions.Count: 1 } aggregate => BadRequest(aggregate.InnerExceptions[0]),
+        _ => null,
+    };
+
+    private static async Task SendBadRequestAsync(AsgiSend send, AsgiBadRequestException badRequest)
+    {
+        var body = Encoding.UTF8.GetBytes(badRequest.Message);
+        try
+        {
+            await send(new HttpResponseStart(badRequest.StatusCode,
+            [
+                new("content-type", "text/plain; charset=utf-8"),
+                new("content-length", body.Length.ToString(CultureInfo.InvariantCulture)),
+            ])).ConfigureAwait(false);
+            await send(new HttpResponseBody(body)).ConfigureAwait(false);
+        }
+        catch (AsgiClientDisconnectedException)
+        {
+            // The client is gone: there is no one left to tell.
         }
     }
 

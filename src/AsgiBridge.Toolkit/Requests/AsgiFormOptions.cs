@@ -1,6 +1,9 @@
 namespace AsgiBridge.Toolkit;
 
-/// <summary>Limits for <see cref="AsgiRequest.ReadFormAsync"/>.</summary>
+/// <summary>
+/// Limits for <see cref="AsgiRequest.ReadFormAsync"/>. A form over a limit raises <see cref="AsgiBadRequestException"/>
+/// with status 400, which <c>UseServerErrors</c> and the server answer as 400.
+/// </summary>
 public sealed class AsgiFormOptions
 {
     /// <summary>The default options.</summary>

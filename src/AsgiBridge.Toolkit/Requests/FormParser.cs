@@ -5,10 +5,33 @@ using Microsoft.Net.Http.Headers;
 
 namespace AsgiBridge.Toolkit;
 
-/// <summary>Parses urlencoded and multipart bodies with ASP.NET Core's streaming <see cref="FormReader"/> and <see cref="MultipartReader"/>.</summary>
+/// <summary>
+/// Parses urlencoded and multipart bodies with ASP.NET Core's streaming <see cref="FormReader"/> and <see cref="MultipartReader"/>.
+/// A form that is not one, is malformed or breaks a limit of <see cref="AsgiFormOptions"/> is a client error: it raises
+/// <see cref="AsgiBadRequestException"/> with status 400 (as starlette answers), the parser's
+/// <see cref="InvalidDataException"/> as its inner exception.
+/// </summary>
 internal static class FormParser
 {
     public static async Task<AsgiForm> ParseAsync(Stream body, string? contentType, AsgiFormOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ParseFormAsync(body, contentType, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new AsgiBadRequestException(400, ex.Message, ex);
+        }
+        catch (IOException ex) when (ex.GetType() == typeof(IOException))
+        {
+            // MultipartReader's "Unexpected end of Stream": a truncated body. Disconnects and server-side bad requests
+            // have their own IOException subclasses and pass through as they are.
+            throw new AsgiBadRequestException(400, "The multipart form ends before its closing boundary: " + ex.Message, ex);
+        }
+    }
+
+    private static async Task<AsgiForm> ParseFormAsync(Stream body, string? contentType, AsgiFormOptions options, CancellationToken cancellationToken)
     {
         if (contentType is null || !MediaTypeHeaderValue.TryParse(contentType, out var mediaType))
         {

@@ -10,6 +10,12 @@ namespace AsgiBridge.Toolkit;
 /// <c>accept-ranges</c>; answers conditional requests with 304 and a single byte range with 206 (416 when unsatisfiable;
 /// several ranges are answered with the whole file). Uses the server's <c>http.response.pathsend</c> extension for whole
 /// files when advertised, otherwise streams the file in chunks.
+/// <para>
+/// <b>Trusted paths only.</b> The path is opened as given: never build it from request input (a path parameter, the query)
+/// without a root. To serve a directory, mount <see cref="StaticFiles"/>; to send one file chosen by the request, pass the
+/// directory as <c>root</c>, and a path that resolves outside it (through <c>..</c> or a symbolic link) or a missing file is
+/// answered with 404 instead of being sent.
+/// </para>
 /// </summary>
 public sealed class FileResponse : AsgiResponse
 {
@@ -21,10 +27,16 @@ public sealed class FileResponse : AsgiResponse
     /// <param name="mediaType">The media type; default guessed from the extension.</param>
     /// <param name="downloadName">When set, a <c>content-disposition: attachment</c> with this file name.</param>
     /// <param name="status">The status code (default 200).</param>
-    public FileResponse(string path, string? mediaType = null, string? downloadName = null, int status = 200)
+    /// <param name="root">
+    /// When set, the directory the file must be in: the path is resolved (symbolic links followed) when the response is
+    /// sent, and a file outside <paramref name="root"/>, or missing, gets 404. <see langword="null"/> (the default) for a
+    /// trusted path, sent as it is (a missing file throws <see cref="FileNotFoundException"/>).
+    /// </param>
+    public FileResponse(string path, string? mediaType = null, string? downloadName = null, int status = 200, string? root = null)
         : base(status, mediaType ?? GuessMediaType(path))
     {
         FilePath = Path.GetFullPath(path ?? throw new ArgumentNullException(nameof(path)));
+        Root = root is null ? null : FileContainment.RealRoot(root);
         if (downloadName is not null)
         {
             var disposition = new ContentDispositionHeaderValue("attachment");
@@ -36,10 +48,26 @@ public sealed class FileResponse : AsgiResponse
     /// <summary>The absolute file path.</summary>
     public string FilePath { get; }
 
+    /// <summary>The directory the file must resolve into (absolute, links followed), or <see langword="null"/> for a trusted path.</summary>
+    public string? Root { get; }
+
     /// <inheritdoc />
     protected override async Task SendAsync(AsgiScope scope, AsgiReceive receive, AsgiSend send)
     {
-        var file = new FileInfo(FilePath);
+        var filePath = FilePath;
+        if (Root is { } root)
+        {
+            var real = FileContainment.RealPath(filePath, root);
+            if (real is null || !FileContainment.IsWithin(root, real) || !File.Exists(real))
+            {
+                await SendEmptyAsync(send, 404, [], []).ConfigureAwait(false);
+                return;
+            }
+
+            filePath = real;
+        }
+
+        var file = new FileInfo(filePath);
         if (!file.Exists)
         {
             throw new FileNotFoundException("The file to send does not exist.", FilePath);
@@ -77,7 +105,7 @@ public sealed class FileResponse : AsgiResponse
                     headers.AddRange(metadata);
                     headers.Add(new AsgiHeader("content-range", $"bytes {start}-{end}/{file.Length}"));
                     await send(new HttpResponseStart(206, headers)).ConfigureAwait(false);
-                    await StreamAsync(send, start, length, method).ConfigureAwait(false);
+                    await StreamAsync(send, filePath, start, length, method).ConfigureAwait(false);
                     return;
                 case ByteRange.Result.Unsatisfiable:
                     await SendEmptyAsync(send, 416, metadata, [new AsgiHeader("content-range", $"bytes */{file.Length}")]).ConfigureAwait(false);
@@ -90,11 +118,11 @@ public sealed class FileResponse : AsgiResponse
         await send(new HttpResponseStart(Status, all)).ConfigureAwait(false);
         if (method != "HEAD" && scope.SupportsExtension(AsgiExtensionNames.PathSend))
         {
-            await send(new HttpResponsePathSend(FilePath)).ConfigureAwait(false);
+            await send(new HttpResponsePathSend(filePath)).ConfigureAwait(false);
             return;
         }
 
-        await StreamAsync(send, 0, file.Length, method).ConfigureAwait(false);
+        await StreamAsync(send, filePath, 0, file.Length, method).ConfigureAwait(false);
     }
 
     private static string GuessMediaType(string path) =>
@@ -145,7 +173,7 @@ public sealed class FileResponse : AsgiResponse
         await send(HttpResponseBody.Empty).ConfigureAwait(false);
     }
 
-    private async Task StreamAsync(AsgiSend send, long start, long length, string method)
+    private static async Task StreamAsync(AsgiSend send, string filePath, long start, long length, string method)
     {
         if (method == "HEAD" || length == 0)
         {
@@ -153,7 +181,7 @@ public sealed class FileResponse : AsgiResponse
             return;
         }
 
-        var stream = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        var stream = new FileStream(filePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using (stream.ConfigureAwait(false))
         {
             stream.Position = start;
@@ -166,7 +194,7 @@ public sealed class FileResponse : AsgiResponse
                 var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false).ConfigureAwait(false);
                 if (read < buffer.Length)
                 {
-                    throw new IOException($"The file '{FilePath}' became shorter while it was being sent.");
+                    throw new IOException($"The file '{filePath}' became shorter while it was being sent.");
                 }
 
                 remaining -= read;

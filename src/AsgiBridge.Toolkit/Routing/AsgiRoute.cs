@@ -16,7 +16,29 @@ public abstract class AsgiRoute
     /// <summary>The route's name for URL generation, or <see langword="null"/>.</summary>
     public string? Name { get; }
 
+    /// <summary>
+    /// Whether the route (for a mount: everything below it) needs an authenticated <c>scope["user"]</c>; set with
+    /// <see cref="RequireAuthentication"/>. The router checks it once the route matches, so protection is decided by the
+    /// very match that runs the route.
+    /// </summary>
+    public bool RequiresAuthentication { get; private set; }
+
+    /// <summary>
+    /// Marks the route as needing an authenticated <c>scope["user"]</c> (as ASP.NET Core endpoints carry
+    /// <c>RequireAuthorization()</c>): a connection without one is refused with 401 (HTTP) or a close before accept
+    /// (WebSocket), with the refusal of the bearer middleware when one ran before the router.
+    /// </summary>
+    /// <returns>This route.</returns>
+    public AsgiRoute RequireAuthentication()
+    {
+        RequiresAuthentication = true;
+        return this;
+    }
+
     private protected RoutePathMatcher Matcher { get; }
+
+    /// <summary>The parsed template, for the router's diagnostics.</summary>
+    internal Microsoft.AspNetCore.Routing.Patterns.RoutePattern Pattern => Matcher.Pattern;
 
     /// <summary>Decides whether this route handles a connection.</summary>
     /// <param name="scope">The connection scope.</param>

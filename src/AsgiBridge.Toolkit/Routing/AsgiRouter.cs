@@ -1,5 +1,6 @@
 using System.Text;
 using AsgiBridge.Messages;
+using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Toolkit;
 
@@ -8,9 +9,12 @@ namespace AsgiBridge.Toolkit;
 /// parameters and method filters, WebSocket routes, and mounted sub-applications. The first full match wins; a path that
 /// matches only with another method gets 405 with an <c>Allow</c> header; anything else gets 404 (HTTP) or a close before
 /// accept, which the server turns into 403 (WebSocket). The router also answers the lifespan scope, running the startup and
-/// shutdown hooks registered with <see cref="OnStartup"/> and <see cref="OnShutdown"/>.
+/// shutdown hooks registered with <see cref="OnStartup"/> and <see cref="OnShutdown"/>. Routes, mounts or the whole router
+/// can require an authenticated user (<see cref="AsgiRoute.RequireAuthentication"/>, <see cref="RequireAuthentication"/>).
+/// A second route with a name already taken throws; duplicate and shadowed routes are reported by <see cref="Diagnose"/>
+/// and logged as warnings through <see cref="Logger"/> at startup.
 /// </summary>
-public sealed class AsgiRouter
+public sealed partial class AsgiRouter
 {
     private static readonly HttpResponseStart s_notFoundStart = new(404, [new("content-type", "text/plain; charset=utf-8"), new("content-length", "9")]);
     private static readonly HttpResponseBody s_notFoundBody = new("Not Found"u8.ToArray());
@@ -18,6 +22,7 @@ public sealed class AsgiRouter
     private readonly List<AsgiRoute> _routes = [];
     private readonly List<Func<LifespanScope, Task>> _startup = [];
     private readonly List<Func<LifespanScope, Task>> _shutdown = [];
+    private int _diagnosed;
 
     /// <summary>Creates an empty router.</summary>
     public AsgiRouter()
@@ -49,6 +54,37 @@ public sealed class AsgiRouter
     /// </summary>
     public bool RedirectSlashes { get; set; } = true;
 
+    /// <summary>
+    /// Whether every connection this router gets needs an authenticated <c>scope["user"]</c>, checked before routing (so
+    /// unknown paths below a protected mount are refused too, and reveal nothing); set with <see cref="RequireAuthentication"/>.
+    /// </summary>
+    public bool RequiresAuthentication { get; private set; }
+
+    /// <summary>
+    /// Where <see cref="Diagnose"/>'s findings are logged as warnings (event ids 83 and 84), once, at <c>lifespan.startup</c>
+    /// or at the first connection; <see langword="null"/> (the default) logs nothing.
+    /// </summary>
+    public ILogger? Logger { get; set; }
+
+    /// <summary>
+    /// Marks the router as needing an authenticated <c>scope["user"]</c> for every connection, before routing: mount it
+    /// to protect a whole prefix (<c>router.Mount("/api", api.RequireAuthentication())</c>). See <see cref="AsgiRoute.RequireAuthentication"/>.
+    /// </summary>
+    /// <returns>This router.</returns>
+    public AsgiRouter RequireAuthentication()
+    {
+        RequiresAuthentication = true;
+        return this;
+    }
+
+    /// <summary>
+    /// Lists the routes that can never run: duplicates of an earlier route and routes shadowed by an earlier one that
+    /// matches every connection they would (<c>/users/{id}</c> before <c>/users/me</c>, a mount before a route below it).
+    /// Mounted routers are included.
+    /// </summary>
+    /// <returns>One message per unreachable route, empty when every route can be reached.</returns>
+    public IReadOnlyList<string> Diagnose() => [.. DiagnoseAll(string.Empty).Select(d => d.Message)];
+
     /// <summary>Lets the router be used wherever an application is expected.</summary>
     /// <param name="router">The router.</param>
     public static implicit operator AsgiApp(AsgiRouter router) => (router ?? throw new ArgumentNullException(nameof(router))).App;
@@ -56,9 +92,16 @@ public sealed class AsgiRouter
     /// <summary>Adds any route object.</summary>
     /// <param name="route">The route.</param>
     /// <returns>This router.</returns>
+    /// <exception cref="ArgumentException">Another route of this router already has the route's name.</exception>
     public AsgiRouter Add(AsgiRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
+        if (route.Name is { } name && _routes.Find(r => string.Equals(r.Name, name, StringComparison.Ordinal)) is { } taken)
+        {
+            throw new ArgumentException(
+                $"Route name '{name}' is already taken by '{taken.Template}'; URL generation needs names to be unique within a router.", nameof(route));
+        }
+
         _routes.Add(route);
         return this;
     }
@@ -234,26 +277,62 @@ public sealed class AsgiRouter
         return false;
     }
 
-    private static string RoutePath(ConnectionScope scope)
+    private List<(bool Duplicate, string Message)> DiagnoseAll(string prefix)
     {
-        var path = scope.Path;
-        var root = scope.RootPath;
-        if (root.Length > 0 && path.StartsWith(root, StringComparison.Ordinal))
+        var found = RouteDiagnostics.Find(_routes, prefix);
+        foreach (var route in _routes)
         {
-            path = path[root.Length..];
+            if (route is Mount { Router: { } child } mount)
+            {
+                found.AddRange(child.DiagnoseAll(prefix + mount.Prefix));
+            }
         }
 
+        return found;
+    }
+
+    private void ReportDiagnosticsOnce()
+    {
+        if (Logger is not { } logger || Volatile.Read(ref _diagnosed) != 0 || Interlocked.Exchange(ref _diagnosed, 1) != 0)
+        {
+            return;
+        }
+
+        foreach (var (duplicate, message) in DiagnoseAll(string.Empty))
+        {
+            if (duplicate)
+            {
+                ToolkitLog.RouterDuplicateRoute(logger, message);
+            }
+            else
+            {
+                ToolkitLog.RouterShadowedRoute(logger, message);
+            }
+        }
+    }
+
+    private static string RoutePath(ConnectionScope scope)
+    {
+        var path = PathSegments.BelowRoot(scope);
         return path.Length == 0 ? "/" : path;
     }
 
     private Task DispatchAsync(ConnectionScope scope, AsgiReceive receive, AsgiSend send)
     {
+        ReportDiagnosticsOnce();
+        if (RequiresAuthentication && !AuthenticationRequirement.IsMet(scope))
+        {
+            return AuthenticationRequirement.RefuseAsync(scope, receive, send);
+        }
+
         var routePath = RoutePath(scope);
         List<string>? allowed = null;
         foreach (var route in _routes)
         {
             switch (route.Match(scope, routePath, out var pathParams))
             {
+                case RouteMatch.Full when route.RequiresAuthentication && !AuthenticationRequirement.IsMet(scope):
+                    return AuthenticationRequirement.RefuseAsync(scope, receive, send);
                 case RouteMatch.Full:
                     return route.HandleAsync((ConnectionScope)scope.Copy(), routePath, pathParams!, receive, send);
                 case RouteMatch.Partial when route is HttpRoute { Methods: { } methods }:
@@ -347,6 +426,7 @@ public sealed class AsgiRouter
             switch (message)
             {
                 case LifespanStartup:
+                    ReportDiagnosticsOnce();
                     try
                     {
                         foreach (var hook in _startup)

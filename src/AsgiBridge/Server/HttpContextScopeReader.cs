@@ -66,16 +66,22 @@ internal static class HttpContextScopeReader
             full = string.IsNullOrEmpty(path) ? pathBase : string.Concat(pathBase, path);
         }
 
-        // Kestrel decodes every escape except %2F (and escapes that are not UTF-8), so a '%' left in the path means
-        // it is not fully decoded; the spec wants it fully decoded (as uvicorn does), so decode the raw path then.
-        if (full.Contains('%', StringComparison.Ordinal) && DecodeRawPath(context) is { } decoded
-            && decoded.StartsWith(pathBase ?? string.Empty, StringComparison.Ordinal))
+        // Kestrel decodes every escape but %2F (and escapes that are not UTF-8) and removes the dot segments it sees, so a
+        // '%' left in the path means it is not fully decoded. The spec wants it fully decoded (as uvicorn does): decode the
+        // raw path then, with the dot segments that decoding %2F brings back removed (AsgiPathDecoder: ..%2F.. never
+        // climbs). Should the result ever leave the mount it was routed by, Kestrel's form stays, %2F encoded.
+        if (full.Contains('%', StringComparison.Ordinal))
         {
-            return decoded;
+            return DecodeRawPath(context) is { } decoded && IsWithin(decoded, pathBase) ? decoded : full;
         }
 
-        return full;
+        // Kestrel has removed the dot segments already; a server that does not (TestServer) gets them removed here.
+        return full.Contains("/.", StringComparison.Ordinal) ? AsgiPathDecoder.Decode(Encoding.UTF8.GetBytes(full)) : full;
     }
+
+    private static bool IsWithin(string path, string? pathBase) =>
+        string.IsNullOrEmpty(pathBase)
+        || (path.StartsWith(pathBase, StringComparison.OrdinalIgnoreCase) && (path.Length == pathBase.Length || path[pathBase.Length] == '/'));
 
     private static string? DecodeRawPath(HttpContext context) =>
         RawPath(context) is { IsEmpty: false } raw ? AsgiPathDecoder.Decode(raw.Span) : null;

@@ -139,6 +139,28 @@ public sealed class BearerAuthenticationMiddlewareTests
         Assert.Equal(200, mountOnly.Start!.Status);
     }
 
+    [Theory]
+    [InlineData("//api/items", 401)]
+    [InlineData("/./API/./items", 401)]
+    [InlineData("/x/../Api", 401)]
+    [InlineData("/apiary", 200)]
+    [InlineData("/ap", 200)]
+    public async Task Prefixes_match_normalised_segments_in_any_case(string path, int status)
+    {
+        var (connection, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http(path));
+        Assert.Equal(status, connection.Start!.Status);
+    }
+
+    [Fact]
+    public async Task Prefixes_are_relative_to_root_path()
+    {
+        var (below, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/app/API/x", rootPath: "/app"));
+        var (outside, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/api/x", rootPath: "/api"));
+
+        Assert.Equal(401, below.Start!.Status);
+        Assert.Equal(200, outside.Start!.Status);
+    }
+
     [Fact]
     public async Task Everything_is_protected_when_no_prefix_or_predicate_is_given()
     {

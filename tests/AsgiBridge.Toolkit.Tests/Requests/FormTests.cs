@@ -126,7 +126,7 @@ public sealed class FormTests : IDisposable
     }
 
     [Fact]
-    public async Task File_over_MaxFileSize_throws_InvalidDataException_and_leaves_no_temp_file()
+    public async Task File_over_MaxFileSize_is_a_400_bad_request_and_leaves_no_temp_file()
     {
         using var content = new MultipartFormDataContent();
         content.Add(FilePart(Pattern(10), "application/octet-stream"), "ok", "ok.bin");
@@ -134,14 +134,16 @@ public sealed class FormTests : IDisposable
         var request = await MultipartRequestAsync(content, chunkSize: 8192);
         var options = new AsgiFormOptions { MemoryThreshold = 1024, MaxFileSize = 100_000, TempDirectory = _tempDirectory };
 
-        var error = await Assert.ThrowsAsync<InvalidDataException>(() => request.ReadFormAsync(options));
+        var error = await Assert.ThrowsAsync<AsgiBadRequestException>(() => request.ReadFormAsync(options));
 
+        Assert.Equal(400, error.StatusCode);
+        Assert.IsType<InvalidDataException>(error.InnerException);
         Assert.Contains("huge.bin", error.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFiles(_tempDirectory));
     }
 
     [Fact]
-    public async Task Too_many_parts_or_too_large_fields_throw_InvalidDataException()
+    public async Task Too_many_parts_or_too_large_fields_are_400_bad_requests()
     {
         using var many = new MultipartFormDataContent();
         for (var i = 0; i < 5; i++)
@@ -149,11 +151,11 @@ public sealed class FormTests : IDisposable
             many.Add(new StringContent("v"), "f" + i);
         }
 
-        await Assert.ThrowsAsync<InvalidDataException>(async () => await (await MultipartRequestAsync(many)).ReadFormAsync(new AsgiFormOptions { MaxParts = 4 }));
+        await Assert.ThrowsAsync<AsgiBadRequestException>(async () => await (await MultipartRequestAsync(many)).ReadFormAsync(new AsgiFormOptions { MaxParts = 4 }));
 
         using var large = new MultipartFormDataContent();
         large.Add(new StringContent(new string('z', 5000)), "essay");
-        await Assert.ThrowsAsync<InvalidDataException>(async () => await (await MultipartRequestAsync(large)).ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 1000 }));
+        await Assert.ThrowsAsync<AsgiBadRequestException>(async () => await (await MultipartRequestAsync(large)).ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 1000 }));
     }
 
     [Fact]
@@ -166,7 +168,7 @@ public sealed class FormTests : IDisposable
         var connection = new FakeConnection(http: true, chunks);
         var request = new AsgiRequest(Asgi.Http("/", "POST", headers: [("content-type", content.Headers.ContentType!.ToString())]), connection.Receive);
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => request.ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 2000 }));
+        await Assert.ThrowsAsync<AsgiBadRequestException>(() => request.ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 2000 }));
 
         Assert.True(connection.ReceiveCalls < chunks.Length / 4, $"read {connection.ReceiveCalls} of {chunks.Length} chunks");
     }
@@ -175,12 +177,12 @@ public sealed class FormTests : IDisposable
     [InlineData(null)]
     [InlineData("application/json")]
     [InlineData("multipart/form-data")]
-    public async Task Body_that_is_not_a_form_throws_InvalidDataException(string? contentType)
+    public async Task Body_that_is_not_a_form_is_a_400_bad_request(string? contentType)
     {
         var headers = contentType is null ? Array.Empty<(string, string)>() : [("content-type", contentType)];
         var connection = new FakeConnection(http: true, new HttpRequestBody("{}"u8.ToArray()));
         var request = new AsgiRequest(Asgi.Http("/", "POST", headers: headers), connection.Receive);
 
-        await Assert.ThrowsAsync<InvalidDataException>(() => request.ReadFormAsync());
+        await Assert.ThrowsAsync<AsgiBadRequestException>(() => request.ReadFormAsync());
     }
 }
