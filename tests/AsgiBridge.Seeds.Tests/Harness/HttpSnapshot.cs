@@ -24,12 +24,23 @@ internal sealed record HttpSnapshot(int Status, IReadOnlyList<KeyValuePair<strin
     public static async Task<HttpSnapshot> ReadAsync(HttpResponseMessage response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var headers = response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
+        return new HttpSnapshot((int)response.StatusCode, HeadersOf(response), await response.Content.ReadAsByteArrayAsync());
+    }
+
+    private static List<KeyValuePair<string, string>> HeadersOf(HttpResponseMessage response) =>
+        response.Headers.NonValidated.Concat(response.Content.Headers.NonValidated)
             .Where(h => !s_serverOwn.Contains(h.Key))
             .SelectMany(h => h.Value.Select(v => new KeyValuePair<string, string>(h.Key.ToLowerInvariant(), v)))
             .OrderBy(h => h.Key, StringComparer.Ordinal)
             .ToList();
-        return new HttpSnapshot((int)response.StatusCode, headers, await response.Content.ReadAsByteArrayAsync());
+
+    /// <summary>Reads a response's status and headers only, leaving its body unread (for streams).</summary>
+    /// <param name="response">The response.</param>
+    /// <returns>The snapshot, with an empty body.</returns>
+    public static Task<HttpSnapshot> ReadHeadAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        return Task.FromResult(new HttpSnapshot((int)response.StatusCode, HeadersOf(response), []));
     }
 
     /// <summary>The value of a header, or <see langword="null"/>.</summary>
