@@ -89,6 +89,7 @@ internal sealed class ContractApps
     {
         var message = await receive.ReceiveDictionaryAsync();
         Py.Assert((string?)message["type"] == "websocket.connect");
+        Probe("connected").TrySetResult([]);
         var aborted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using (scope.GetHttpContext()!.RequestAborted.Register(() => aborted.TrySetResult()))
         {

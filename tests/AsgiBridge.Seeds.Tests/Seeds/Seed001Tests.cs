@@ -40,8 +40,10 @@ public sealed class Seed001Tests
         Assert.Equal((404, "Not Found"), (uvicorn.Status, uvicorn.Text));
         Assert.Equal((uvicorn.Status, uvicorn.Text), (bridge.Status, bridge.Text));
         var (uvicornPost, bridgePost) = await servers.BothAsync(client => client.PostAsync(new Uri("/hello", UriKind.Relative), null));
-        Assert.Equal((405, "Method Not Allowed", "HEAD, GET"), (uvicornPost.Status, uvicornPost.Text, uvicornPost.Header("allow")));
+        Assert.Equal((405, "Method Not Allowed"), (uvicornPost.Status, uvicornPost.Text));
         Assert.Equal((uvicornPost.Status, uvicornPost.Text), (bridgePost.Status, bridgePost.Text));
+        // starlette builds Allow from a set, whose order changes with Python's per-process string hashing.
+        Assert.Equal(["GET", "HEAD"], uvicornPost.Header("allow")!.Split(", ").Order(StringComparer.Ordinal));
         Assert.Equal(["GET", "HEAD"], bridgePost.Header("allow")!.Split(", ").Order(StringComparer.Ordinal));
     }
 

@@ -56,6 +56,7 @@ async def ws_gone_before_accept(scope, receive, send):
     # 5. The client leaves after websocket.connect, before the app answered: receive() reports the disconnect.
     message = await receive()
     assert message['type'] == 'websocket.connect'
+    probe('connected')
     message = await receive()
     probe('before-accept', message=message)
 
