@@ -14,12 +14,10 @@ internal static class Seed003Basics
 {
     private static readonly JsonSerializerOptions s_indent2 = new() { WriteIndented = true, IndentSize = 2, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Called with what the echo handler's <c>websocket.disconnect</c> carried (the Python file prints a PROBE line).</summary>
-    public static Action<int?>? EchoDisconnected { get; set; }
-
     /// <summary>The article's <c>app = ASGIApplication()</c> with its two routes, and the handlers the tests mount on it.</summary>
+    /// <param name="echoDisconnected">Told what the echo handler's <c>websocket.disconnect</c> carried (the Python file prints a PROBE line).</param>
     /// <returns>The router.</returns>
-    public static AsgiApplicationRouter CreateApp()
+    public static AsgiApplicationRouter CreateApp(Action<int?>? echoDisconnected = null)
     {
         var app = new AsgiApplicationRouter();
         app.AddHttpRoute("GET", "/", HomeHandler);
@@ -27,7 +25,7 @@ internal static class Seed003Basics
         app.AddHttpRoute("GET", "/debug", DebugScope); // test wiring
         app.AddHttpRoute("POST", "/echo", ParseJsonRequest); // test wiring
         app.AddHttpRoute("POST", "/form", ParseFormRequest); // test wiring
-        app.AddWebSocketRoute("/ws", WebSocketHandler); // test wiring
+        app.AddWebSocketRoute("/ws", (scope, receive, send) => WebSocketHandler(scope, receive, send, echoDisconnected)); // test wiring
         return app;
     }
 
@@ -238,7 +236,7 @@ internal static class Seed003Basics
     }
 
     /// <summary>Basic WebSocket handler.</summary>
-    public static async Task WebSocketHandler(AsgiScope scope, AsgiReceive receive, AsgiSend send)
+    public static async Task WebSocketHandler(AsgiScope scope, AsgiReceive receive, AsgiSend send, Action<int?>? disconnected = null)
     {
         // Accept the WebSocket connection
         await send.SendAsync(new Message { ["type"] = "websocket.accept" });
@@ -273,7 +271,7 @@ internal static class Seed003Basics
                 else if ((string?)message["type"] == "websocket.disconnect")
                 {
                     // Client disconnected
-                    EchoDisconnected?.Invoke((int?)message["code"]); // test wiring
+                    disconnected?.Invoke((int?)message["code"]); // test wiring
                     break;
                 }
             }

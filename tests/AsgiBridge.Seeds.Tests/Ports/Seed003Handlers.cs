@@ -27,7 +27,7 @@ internal sealed class Seed003Handlers(TextWriter stdout, TimeSpan emailDelay)
         routes.AddHttpRoute("GET", "/api", Seed003Basics.ApiHandler);
         routes.AddHttpRoute("GET", "/me", WhoAmIHandler);
         routes.AddHttpRoute("POST", "/signup", UserSignupHandler);
-        routes.AddWebSocketRoute("/ws", Seed003Basics.WebSocketHandler);
+        routes.AddWebSocketRoute("/ws", (scope, receive, send) => Seed003Basics.WebSocketHandler(scope, receive, send));
         routes.AddWebSocketRoute("/ws/me", WsWhoAmIHandler);
         return routes;
     }

@@ -94,8 +94,7 @@ public sealed class Seed003BasicsTests
     public async Task Echo_websocket_echoes_text_and_bytes_and_sees_the_clients_close_code_as_on_uvicorn()
     {
         var disconnects = new TaskCompletionSource<int?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Seed003Basics.EchoDisconnected = code => disconnects.TrySetResult(code);
-        await using var servers = await SideBySide.StartAsync("seed003_basics:app", Seed003Basics.CreateApp());
+        await using var servers = await SideBySide.StartAsync("seed003_basics:app", Seed003Basics.CreateApp(code => disconnects.TrySetResult(code)));
         var (uvicorn, bridge) = await servers.ConnectBothAsync("/ws");
 
         foreach (var socket in new[] { uvicorn, bridge })
