@@ -1,4 +1,5 @@
 using AsgiBridge;
+using AsgiBridge.Examples;
 using AsgiBridge.Lifespan;
 
 // LifespanDemo: an ASGI application that owns a resource for its whole life. Lifespan startup opens a file-backed
@@ -11,10 +12,11 @@ using AsgiBridge.Lifespan;
 const string FailStartupSwitch = "--fail-startup";
 var failStartup = args.Contains(FailStartupSwitch);
 
-var builder = WebApplication.CreateBuilder(args.Where(arg => arg != FailStartupSwitch).ToArray());
+var builder = ExampleLogging.CreateBuilder(args.Where(arg => arg != FailStartupSwitch).ToArray());
 builder.Services.AddAsgi(options => options.Lifespan.Mode = LifespanMode.On);
 
 var app = builder.Build();
+app.UseExampleRequestLogging();
 var directory = app.Configuration["Notes:Directory"] ?? Path.Combine(Path.GetTempPath(), "asgi-lifespan-demo");
 failStartup |= app.Configuration.GetValue<bool>("Notes:FailStartup");
 

@@ -72,7 +72,7 @@ public sealed class LifespanDemoTests : IDisposable
 
         output.Append(await stdout).Append(await stderr);
         Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("crit: AsgiBridge.Lifespan[42]", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("FTL] AsgiBridge.Lifespan: ", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(DemoNotesApp.FailureMessage, output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening on", output.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory, "notes.log")), "The store must not be opened when startup fails.");
