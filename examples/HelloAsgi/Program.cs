@@ -1,14 +1,17 @@
 using System.Text;
 using System.Text.Json;
 using AsgiBridge;
+using AsgiBridge.Examples;
 using AsgiBridge.Messages;
 
 // HelloAsgi: the smallest AsgiBridge application. An ASGI app written the way a Python one is:
 // it looks at scope.Path, reads the body through receive(), and answers through send().
-var builder = WebApplication.CreateBuilder(args);
+// Logs go through Serilog, one line per request (examples/Shared/ExampleLogging.cs; --json-logs for JSON).
+var builder = ExampleLogging.CreateBuilder(args);
 builder.Services.AddAsgi();
 
 var app = builder.Build();
+app.UseExampleRequestLogging();
 app.UseAsgi(HelloApp.Run);
 app.Run();
 

@@ -1,4 +1,5 @@
 using AsgiBridge;
+using AsgiBridge.Examples;
 using AsgiBridge.Lifespan;
 
 // LifespanDemo: an ASGI application that owns a resource for its whole life. Lifespan startup opens a file-backed
@@ -7,31 +8,23 @@ using AsgiBridge.Lifespan;
 //
 //   dotnet run                              serve on the default URLs, notes go to $TMPDIR/asgi-lifespan-demo/notes.log
 //   dotnet run -- --Notes:Directory=/some/dir   store the notes elsewhere
-//   dotnet run -- --fail-startup            startup sends lifespan.startup.failed: the host does not start, exit code != 0
+//   dotnet run -- --fail-startup            startup sends lifespan.startup.failed: the host does not start, exit code 3 (as uvicorn)
 const string FailStartupSwitch = "--fail-startup";
 var failStartup = args.Contains(FailStartupSwitch);
 
-var builder = WebApplication.CreateBuilder(args.Where(arg => arg != FailStartupSwitch).ToArray());
+var builder = ExampleLogging.CreateBuilder(args.Where(arg => arg != FailStartupSwitch).ToArray());
 builder.Services.AddAsgi(options => options.Lifespan.Mode = LifespanMode.On);
 
 var app = builder.Build();
+app.UseExampleRequestLogging();
 var directory = app.Configuration["Notes:Directory"] ?? Path.Combine(Path.GetTempPath(), "asgi-lifespan-demo");
 failStartup |= app.Configuration.GetValue<bool>("Notes:FailStartup");
 
 var notes = new NotesApp(directory, failStartup);
 app.UseAsgi(notes.Run);
-try
-{
-    app.Run();
-}
-catch (AsgiLifespanException)
-{
-    // Host start failed because startup did (the application's message is already logged at Critical).
-    // Without this catch the exception is unhandled and the runtime aborts the process, which is non-zero as well.
-    return 1;
-}
 
-return 0;
+// A failed startup ends this plain Run() with exit code 3 and the application's message, as uvicorn exits.
+app.Run();
 
 /// <summary>The example's entry point; public so integration tests can use <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

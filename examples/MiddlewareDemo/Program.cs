@@ -1,4 +1,5 @@
 using AsgiBridge.Composition;
+using AsgiBridge.Examples;
 using AsgiBridge.Toolkit;
 
 namespace MiddlewareDemo;
@@ -19,7 +20,9 @@ public partial class Program
     /// <returns>The application.</returns>
     public static WebApplication CreateApp(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Serilog on the console; the one line per request comes from the toolkit's UseRequestLogging below (the port
+        // of the seed's LoggingMiddleware), so Serilog's own request logging is not added here.
+        var builder = ExampleLogging.CreateBuilder(args);
         builder.Services.AddAsgi();
         builder.Services.AddAsgiBackgroundTasks(options => options.ShutdownTimeout = TimeSpan.FromSeconds(10));
         builder.Services.AddSingleton(services => DemoSettings.From(services.GetRequiredService<IConfiguration>()));

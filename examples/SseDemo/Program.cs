@@ -1,4 +1,5 @@
 using AsgiBridge.Composition;
+using AsgiBridge.Examples;
 using AsgiBridge.Toolkit;
 
 namespace SseDemo;
@@ -21,14 +22,16 @@ public partial class Program
     /// <returns>The application.</returns>
     public static WebApplication CreateApp(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = ExampleLogging.CreateBuilder(args);
         builder.Services.AddAsgi();
 
         var app = builder.Build();
         var interval = TimeSpan.FromMilliseconds(app.Configuration.GetValue(TickIntervalKey, 1000));
+
+        // One line per request, written when it ends: a stream the browser left says "ClientDisconnected".
+        app.UseExampleRequestLogging();
         app.UseAsgi(pipeline => pipeline
             .UseServerErrors()
-            .UseRequestLogging()
             .Run(ClockApp.Create(interval)));
         return app;
     }

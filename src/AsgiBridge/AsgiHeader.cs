@@ -37,6 +37,18 @@ public readonly struct AsgiHeader : IEquatable<AsgiHeader>
     public static AsgiHeader FromBytes(ReadOnlySpan<byte> name, ReadOnlySpan<byte> value)
         => new(Encoding.Latin1.GetString(name), Encoding.Latin1.GetString(value));
 
+    /// <summary>
+    /// Converts a <c>(name, value)</c> tuple to a header, so header lists read like the Python ones:
+    /// <c>new HttpResponseStart(200, [("content-type", "text/plain")])</c>.
+    /// </summary>
+    /// <param name="header">The name and the value.</param>
+    public static implicit operator AsgiHeader((string Name, string Value) header) => new(header.Name, header.Value);
+
+    /// <summary>Creates a header from a <c>(name, value)</c> tuple; the named form of the implicit conversion.</summary>
+    /// <param name="header">The name and the value.</param>
+    /// <returns>The header.</returns>
+    public static AsgiHeader FromValueTuple((string Name, string Value) header) => new(header.Name, header.Value);
+
     /// <summary>Deconstructs the header into name and value.</summary>
     /// <param name="name">The header name.</param>
     /// <param name="value">The header value.</param>

@@ -71,11 +71,10 @@ public sealed class LifespanDemoTests : IDisposable
         }
 
         output.Append(await stdout).Append(await stderr);
-        // The demo catches AsgiLifespanException and returns 1 (its README); a plain app.Run() exits with uvicorn's 3
-        // (AsgiBridge.Seeds.Tests, LifespanProcessTests). Either way it is an orderly exit, never the runtime's abort (134).
-        Assert.Equal(1, process.ExitCode);
+        // A plain app.Run(): uvicorn's exit code 3 and the application's message, never the runtime's abort (134).
+        Assert.Equal(3, process.ExitCode);
         Assert.DoesNotContain("Unhandled exception", output.ToString(), StringComparison.Ordinal);
-        Assert.Contains("crit: AsgiBridge.Lifespan[42]", output.ToString(), StringComparison.Ordinal);
+        Assert.Contains("FTL] AsgiBridge.Lifespan: ", output.ToString(), StringComparison.Ordinal);
         Assert.Contains(DemoNotesApp.FailureMessage, output.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("Now listening on", output.ToString(), StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory, "notes.log")), "The store must not be opened when startup fails.");

@@ -17,6 +17,7 @@ public sealed class AsgiRequest
 {
     private readonly BodyState _state;
     private Dictionary<string, StringValues>? _query;
+    private AsgiQueryParams? _queryParams;
     private Dictionary<string, string>? _cookies;
     private AsgiRequestHeaders? _headers;
 
@@ -112,6 +113,12 @@ public sealed class AsgiRequest
 
     /// <summary>The query parameters, decoded, with every value of repeated names.</summary>
     public IReadOnlyDictionary<string, StringValues> Query => _query ??= QueryHelpers.ParseNullableQuery(QueryString) ?? new Dictionary<string, StringValues>();
+
+    /// <summary>
+    /// The query as starlette's <c>request.query_params</c>: the indexer and a serialised copy give the last value of each
+    /// name (<c>dict(request.query_params)</c>), <see cref="AsgiQueryParams.GetList"/> every value.
+    /// </summary>
+    public AsgiQueryParams QueryParams => _queryParams ??= Scope.QueryString.IsEmpty ? AsgiQueryParams.Empty : new AsgiQueryParams(QueryString);
 
     /// <summary>The headers: case-insensitive names, every value.</summary>
     public AsgiRequestHeaders Headers => _headers ??= new AsgiRequestHeaders(Scope.Headers);

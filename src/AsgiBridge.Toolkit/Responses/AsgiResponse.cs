@@ -1,13 +1,16 @@
 using System.Globalization;
+using AsgiBridge.Composition;
 using Microsoft.AspNetCore.Http;
 
 namespace AsgiBridge.Toolkit;
 
 /// <summary>
-/// The base of the response helpers. A response is itself an ASGI application (<see cref="ExecuteAsync"/>, <see cref="ToApp"/>):
-/// it sends <c>http.response.start</c> and the body, then runs its background tasks.
+/// The base of the response helpers. A response is itself an ASGI application, as in starlette: call
+/// <see cref="InvokeAsync"/> (<c>await response(scope, receive, send)</c>), pass it where an <see cref="AsgiApp"/> is
+/// expected (an implicit conversion), or mount it as an <see cref="IAsgiApplication"/>. It sends
+/// <c>http.response.start</c> and the body, then runs its background tasks.
 /// </summary>
-public abstract class AsgiResponse
+public abstract class AsgiResponse : IAsgiApplication
 {
     private readonly List<AsgiHeader> _headers = [];
     private List<Func<Task>>? _background;
@@ -90,9 +93,24 @@ public abstract class AsgiResponse
         }
     }
 
+    /// <summary>
+    /// Sends the response, then runs the background tasks: the ASGI application call, starlette's
+    /// <c>await response(scope, receive, send)</c>. The same as <see cref="ExecuteAsync"/>.
+    /// </summary>
+    /// <param name="scope">The HTTP scope.</param>
+    /// <param name="receive">The receive callable.</param>
+    /// <param name="send">The send callable.</param>
+    /// <returns>A task that completes when the response is sent and the background tasks ran.</returns>
+    public Task InvokeAsync(AsgiScope scope, AsgiReceive receive, AsgiSend send) => ExecuteAsync(scope, receive, send);
+
     /// <summary>The response as an ASGI application.</summary>
     /// <returns>The application.</returns>
     public AsgiApp ToApp() => ExecuteAsync;
+
+    /// <summary>The response as an ASGI application (the named form is <see cref="ToApp"/>): <c>AsgiApp app = new TextResponse("hi");</c>.</summary>
+    /// <param name="response">The response.</param>
+    public static implicit operator AsgiApp(AsgiResponse response) =>
+        (response ?? throw new ArgumentNullException(nameof(response))).ExecuteAsync;
 
     /// <summary>Sends the start and body events.</summary>
     /// <param name="scope">The HTTP scope.</param>

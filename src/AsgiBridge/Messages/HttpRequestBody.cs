@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+
 namespace AsgiBridge.Messages;
 
 /// <summary>
@@ -9,10 +12,31 @@ public sealed class HttpRequestBody : AsgiMessage
     /// <summary>Creates the event.</summary>
     /// <param name="body">The chunk (default empty).</param>
     /// <param name="moreBody">Whether more chunks follow (default <see langword="false"/>).</param>
+    // Wins over the added overloads wherever it applies, so a byte[] or `default` argument keeps binding here (no copy).
+    [OverloadResolutionPriority(1)]
     public HttpRequestBody(ReadOnlyMemory<byte> body = default, bool moreBody = false)
     {
         Body = body;
         MoreBody = moreBody;
+    }
+
+    /// <summary>Creates the event from text, encoded as UTF-8 (the Python port's <c>"...".encode()</c>).</summary>
+    /// <param name="body">The text of the chunk.</param>
+    /// <param name="moreBody">Whether more chunks follow (default <see langword="false"/>).</param>
+    public HttpRequestBody(string body, bool moreBody = false)
+        : this(Encoding.UTF8.GetBytes(body ?? throw new ArgumentNullException(nameof(body))), moreBody)
+    {
+    }
+
+    /// <summary>
+    /// Creates the event from a span, such as a <c>"..."u8</c> literal (the Python port's <c>b"..."</c>). The bytes are
+    /// copied; on a hot path pass a cached <see cref="byte"/> array to the <see cref="ReadOnlyMemory{T}"/> overload instead.
+    /// </summary>
+    /// <param name="body">The bytes of the chunk.</param>
+    /// <param name="moreBody">Whether more chunks follow (default <see langword="false"/>).</param>
+    public HttpRequestBody(ReadOnlySpan<byte> body, bool moreBody = false)
+        : this(body.ToArray(), moreBody)
+    {
     }
 
     /// <summary>An empty, final chunk: what a request without a body yields.</summary>

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace AsgiBridge.Messages;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace AsgiBridge.Messages;
 /// </summary>
 public sealed class WebSocketSend : AsgiMessage
 {
-    /// <summary>Creates the event. Prefer <see cref="FromText"/> or <see cref="FromBytes"/>.</summary>
+    /// <summary>Creates the event. Prefer <see cref="FromText"/> or <see cref="FromBytes(ReadOnlyMemory{byte})"/>.</summary>
     /// <param name="bytes">The binary payload, or <see langword="null"/>.</param>
     /// <param name="text">The text payload, or <see langword="null"/>.</param>
     public WebSocketSend(ReadOnlyMemory<byte>? bytes, string? text)
@@ -32,5 +34,11 @@ public sealed class WebSocketSend : AsgiMessage
     /// <summary>Creates a binary message.</summary>
     /// <param name="bytes">The bytes.</param>
     /// <returns>The event.</returns>
+    [OverloadResolutionPriority(1)] // a byte[] or `default` keeps binding here, without a copy
     public static WebSocketSend FromBytes(ReadOnlyMemory<byte> bytes) => new(bytes, null);
+
+    /// <summary>Creates a binary message from a span, such as a <c>"..."u8</c> literal; the bytes are copied.</summary>
+    /// <param name="bytes">The bytes.</param>
+    /// <returns>The event.</returns>
+    public static WebSocketSend FromBytes(ReadOnlySpan<byte> bytes) => new(bytes.ToArray(), null);
 }

@@ -24,7 +24,7 @@ public sealed class SseDemoServer : IAsyncDisposable
         [
             "--urls", "http://127.0.0.1:0",
             $"--{SseDemo.Program.TickIntervalKey}={tickMilliseconds}",
-            "--Logging:LogLevel:Default=Warning",
+            "--Serilog:MinimumLevel:Default=Warning",
         ]);
         await app.StartAsync();
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
