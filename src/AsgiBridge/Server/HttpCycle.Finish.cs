@@ -92,7 +92,7 @@ internal sealed partial class HttpCycle
                 Context.Abort();
             }
 
-            return new AsgiConnectionOutcome(AsgiConnectionEnd.ClientDisconnected, exception, violation, responseTruncated: committed);
+            return new AsgiConnectionOutcome(AsgiConnectionEnd.ClientDisconnected, exception, violation, responseTruncated: committed && !clientLeft);
         }
 
         if (committed)

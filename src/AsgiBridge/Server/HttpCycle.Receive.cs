@@ -162,11 +162,10 @@ internal sealed partial class HttpCycle
     /// <summary>Turns a failed read into what the application sees, and ends the read.</summary>
     private ValueTask<AsgiMessage> Failed(Exception exception)
     {
-        if (exception is BadHttpRequestException badRequest && !IsUnexpectedEnd(badRequest))
+        if (BadRequest(exception) is { } error)
         {
             // Checked before the abort: a body over the limit or a malformed chunk is the client's error (413, 400), even
             // though Kestrel also ends the connection for it. If the application lets it escape, the client gets that status.
-            var error = new AsgiBadRequestException(badRequest.StatusCode, badRequest.Message, badRequest);
             _receives.End(null, error);
             return ValueTask.FromException<AsgiMessage>(error);
         }
@@ -181,6 +180,19 @@ internal sealed partial class HttpCycle
         _receives.End(null, exception);
         return ValueTask.FromException<AsgiMessage>(exception);
     }
+
+    /// <summary>
+    /// The client error a failed body read is, if it is one: Kestrel's <see cref="BadHttpRequestException"/> (but not the
+    /// "unexpected end" of a client that left), or the plain <see cref="IOException"/> it raises when a chunk size overflows
+    /// its parser (the cause is then an <see cref="OverflowException"/> or a <see cref="FormatException"/>).
+    /// </summary>
+    private static AsgiBadRequestException? BadRequest(Exception exception) => exception switch
+    {
+        BadHttpRequestException bad when !IsUnexpectedEnd(bad) => new AsgiBadRequestException(bad.StatusCode, bad.Message, bad),
+        IOException { InnerException: OverflowException or FormatException } malformed =>
+            new AsgiBadRequestException(StatusCodes.Status400BadRequest, malformed.Message, malformed),
+        _ => null,
+    };
 
     /// <summary>
     /// Whether Kestrel rejected the body because the client closed the connection before sending all of it: for ASGI that

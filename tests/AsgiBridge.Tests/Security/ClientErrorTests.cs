@@ -39,6 +39,7 @@ public sealed class ClientErrorTests
 
     [Theory]
     [InlineData("ZZ")]   // not hexadecimal
+    [InlineData("FFFFFFFFFFFFFFFFFF")]   // overflows the chunk-size parser
     public async Task A_malformed_chunk_size_gets_400_not_an_empty_200(string chunkSize)
     {
         var appSaw = new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously);
