@@ -8,6 +8,9 @@ namespace AsgiBridge.Server;
 /// <summary>Step 6: what happens when the application returns or raises — 500 before the response started, cut off after.</summary>
 internal sealed partial class HttpCycle
 {
+    /// <summary>How long a cut-off HTTP/2 or HTTP/3 stream waits before its reset, for Kestrel to write the DATA it accepted.</summary>
+    private static readonly TimeSpan MultiplexedResetGrace = TimeSpan.FromMilliseconds(10);
+
     /// <summary>
     /// Turns the application's outcome into a well-formed end of the response and records it as the request's
     /// <see cref="AsgiConnectionOutcome"/>. Retires the stamp first, so what the application kept stops working.
@@ -53,6 +56,15 @@ internal sealed partial class HttpCycle
 
         if (outcome.ResponseTruncated && !ClientGone)
         {
+            if (_multiplexed)
+            {
+                // Kestrel resets an HTTP/2 or HTTP/3 stream by dropping the DATA its connection writer has not taken from
+                // the stream yet, even though the flush that put it there completed. That writer is already queued on the
+                // thread pool; yielding once lets it move the flushed bytes ahead of the reset, as closing a socket would.
+                await Task.Yield();
+                await Task.Delay(MultiplexedResetGrace).ConfigureAwait(false);
+            }
+
             throw new AsgiResponseAbortedException(
                 $"The response to {LogMethod} {LogPath} was cut off: the ASGI application {(outcome.Exception is null ? "returned without completing it" : "raised after it started")} (see the AsgiBridge log).");
         }
