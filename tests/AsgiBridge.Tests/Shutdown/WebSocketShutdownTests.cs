@@ -99,9 +99,20 @@ public sealed class WebSocketShutdownTests
             options.ShutdownDrainTimeout = TimeSpan.FromSeconds(20);
         });
 
-        // The client reads nothing, so it never answers the server's close frame (a half-open peer).
-        var client = host.CreateWebSocketClient(protocol);
-        await client.ConnectAsync("/ws");
+        // The client reads nothing, so it never answers the server's close frame (a half-open peer). It has a connection
+        // of its own, so the test can close that connection at the end: over HTTP/2, Kestrel's stop waits for the client to
+        // close the connection after its GOAWAY, until the host's shutdown timeout, even once the stream is gone.
+        using var connections = new HttpMessageInvoker(new SocketsHttpHandler());
+        using var socket = new ClientWebSocket();
+        var requestId = TestInfrastructure.Kestrel.OutcomeRecorder.NewId();
+        socket.Options.SetRequestHeader(TestInfrastructure.Kestrel.OutcomeRecorder.Header, requestId);
+        if (protocol == KestrelProtocol.Http2)
+        {
+            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+
+        await socket.ConnectAsync(new UriBuilder(host.AddressFor(protocol)) { Scheme = "ws", Path = "/ws" }.Uri, connections, CancellationToken.None);
         await accepted.Task.WithTimeout();
         var stop = host.StopAsync();
 
@@ -109,8 +120,11 @@ public sealed class WebSocketShutdownTests
         // drain (20 s) ends without cutting anything.
         Assert.Equal(1012, await disconnect.Task.WithTimeout());
         await host.Logs.WaitForAsync(26);
+        var outcome = await host.WaitForOutcomeAsync(requestId);
+        Assert.Equal(1012, outcome.WebSocketCloseCode);
+        socket.Abort();
+        connections.Dispose();
         await stop.WithTimeout();
         Assert.Empty(host.Logs.Bridge(12));
-        Assert.Equal(1012, (await host.WaitForOutcomeAsync(client.RequestId)).WebSocketCloseCode);
     }
 }
