@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using AsgiBridge;
 using AsgiBridge.Messages;
+using AsgiBridge.Toolkit;
 using Microsoft.Extensions.Logging;
 
 namespace ChatDemo;
@@ -88,6 +89,10 @@ public sealed partial class ChatApp
         return room.Length is > 0 and <= MaxRoomName && !room.Contains('/', StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// One member's session: it joins the room's local fan-out (the member's pump is the socket's only sender), is counted
+    /// across instances, and everything it says goes to the room's group, so members on other instances hear it too.
+    /// </summary>
     private async Task RunRoomAsync(string roomName, AsgiReceive receive, AsgiSend send)
     {
         if (await receive() is not WebSocketConnect)
@@ -96,29 +101,38 @@ public sealed partial class ChatApp
         }
 
         await send(WebSocketAccept.Default);
-        var room = _rooms.Get(roomName);
-        var connection = new ChatConnection(send);
-        var count = room.Add(connection);
-        LogJoined(_logger, roomName, count);
-        await BroadcastAsync(room, ChatMessages.UserJoined(roomName, count));
+        var room = await _rooms.AcquireAsync(roomName);
         try
         {
-            while (await receive() is WebSocketReceive message)
+            await using var member = room.Members.Join(send);
+            var count = await _rooms.Presence.JoinedAsync(room.Group);
+            LogJoined(_logger, roomName, count);
+
+            // The joiner is in the room before the notice goes out, so it gets its own user_joined.
+            await room.BroadcastAsync(ChatMessages.UserJoined(roomName, count));
+            try
             {
-                await HandleAsync(room, connection, message);
+                while (await receive() is WebSocketReceive message)
+                {
+                    await HandleAsync(room, member, message);
+                }
+            }
+            finally
+            {
+                // Out of the room before the notice: the leaver does not get its own user_left.
+                member.Leave();
+                var remaining = await _rooms.Presence.LeftAsync(room.Group);
+                LogLeft(_logger, roomName, remaining);
+                await room.BroadcastAsync(ChatMessages.UserLeft(roomName, remaining));
             }
         }
         finally
         {
-            if (room.Remove(connection, out var remaining))
-            {
-                LogLeft(_logger, roomName, remaining);
-                await BroadcastAsync(room, ChatMessages.UserLeft(roomName, remaining));
-            }
+            await _rooms.ReleaseAsync(roomName);
         }
     }
 
-    private async Task HandleAsync(ChatRoom room, ChatConnection connection, WebSocketReceive message)
+    private static async Task HandleAsync(ChatRoom room, WebSocketRoomMember member, WebSocketReceive message)
     {
         var text = message.Text ?? Encoding.UTF8.GetString(message.Bytes!.Value.Span);
         string? type, user, body;
@@ -128,7 +142,7 @@ public sealed partial class ChatApp
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object)
             {
-                await connection.TrySendAsync(ChatMessages.InvalidJson);
+                member.TrySend(ChatMessages.InvalidJson);
                 return;
             }
 
@@ -138,34 +152,22 @@ public sealed partial class ChatApp
         }
         catch (JsonException)
         {
-            await connection.TrySendAsync(ChatMessages.InvalidJson);
+            member.TrySend(ChatMessages.InvalidJson);
             return;
         }
 
         user = string.IsNullOrWhiteSpace(user) ? "Anonymous" : user.Trim();
-        connection.User = user;
         switch (type)
         {
             case "chat":
-                await BroadcastAsync(room, ChatMessages.Chat(room.Name, user, body ?? string.Empty));
+                await room.BroadcastAsync(ChatMessages.Chat(room.Name, user, body ?? string.Empty));
                 break;
             case "typing":
-                await BroadcastAsync(room, ChatMessages.Typing(room.Name, user), except: connection);
+                await room.BroadcastAsync(ChatMessages.Typing(room.Name, user), exceptMemberId: member.Id);
                 break;
             default:
-                await connection.TrySendAsync(ChatMessages.UnknownType(type));
+                member.TrySend(ChatMessages.UnknownType(type));
                 break;
-        }
-    }
-
-    private async Task BroadcastAsync(ChatRoom room, string text, ChatConnection? except = null)
-    {
-        var dead = await room.BroadcastAsync(text, except);
-        if (dead.Count > 0)
-        {
-            var remaining = room.Count;
-            LogDeadRemoved(_logger, room.Name, dead.Count, remaining);
-            await BroadcastAsync(room, ChatMessages.UserLeft(room.Name, remaining));
         }
     }
 
@@ -180,7 +182,4 @@ public sealed partial class ChatApp
 
     [LoggerMessage(4, LogLevel.Information, "Chat server lifespan: {Phase} complete.")]
     private static partial void LogLifespan(ILogger logger, string phase);
-
-    [LoggerMessage(3, LogLevel.Information, "Removed {DeadCount} dead connection(s) from room {Room}; {UserCount} online.")]
-    private static partial void LogDeadRemoved(ILogger logger, string room, int deadCount, int userCount);
 }

@@ -1,12 +1,19 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using AsgiBridge.Channels;
 
 namespace ChatDemo;
 
 /// <summary>The JSON the chat server sends: join/leave notices with user counts, chat lines, typing notices and errors.</summary>
 public static class ChatMessages
 {
+    /// <summary>The field of a layer message that carries the JSON the clients get.</summary>
+    public const string TextKey = "text";
+
+    /// <summary>The field of a layer message that names the member to skip (the typist).</summary>
+    public const string ExceptKey = "except";
+
     /// <summary>The reply to input that is not a JSON object.</summary>
     public const string InvalidJson = """{"error":"Invalid JSON"}""";
 
@@ -61,6 +68,17 @@ public static class ChatMessages
     /// <param name="type">The type received.</param>
     /// <returns>The JSON text.</returns>
     public static string UnknownType(string? type) => Write(json => json.WriteString("error", $"Unknown message type: {type}"));
+
+    /// <summary>
+    /// The layer message a room sends to its group: <c>{"type": "chat.broadcast", "text": …, "except": …}</c>; every
+    /// instance hands <c>text</c> to its members unchanged, so the wire protocol is the same everywhere.
+    /// </summary>
+    /// <param name="text">The JSON the clients get.</param>
+    /// <param name="exceptMemberId">The member to skip, or <see langword="null"/>.</param>
+    /// <returns>The message.</returns>
+    public static ChannelMessage Broadcast(string text, string? exceptMemberId = null) => exceptMemberId is null
+        ? new ChannelMessage("chat.broadcast") { [TextKey] = text }
+        : new ChannelMessage("chat.broadcast") { [TextKey] = text, [ExceptKey] = exceptMemberId };
 
     private static string Write(Action<Utf8JsonWriter> body)
     {

@@ -28,6 +28,13 @@ public partial class Program
         builder.Logging.ClearProviders();
         builder.Logging.AddSerilog(serilog, dispose: true);
         builder.Services.AddAsgi();
+
+        // Rooms are channel-layer groups: in-memory (this instance alone) unless ConnectionStrings:Redis is set
+        // (environment ConnectionStrings__Redis=host:port), then every instance on that Redis shares the rooms.
+        // A room's channel only relays to the local fan-out, which never waits, so a deep queue absorbs bursts.
+        builder.Services.AddAsgiChannelLayer(options => options.Capacity = 1024)
+            .UseRedisWhenConfigured()
+            .AddGroupPresence();
         builder.Services.AddSingleton<ChatRooms>();
 
         var app = builder.Build();

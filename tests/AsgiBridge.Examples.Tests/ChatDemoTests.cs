@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
-using AsgiBridge.Messages;
 using AsgiBridge.TestInfrastructure.WebSockets;
-using ChatDemo;
 using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace AsgiBridge.Examples.Tests;
@@ -135,22 +133,22 @@ public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factor
     }
 
     [Fact]
-    public async Task Dead_connections_are_removed_from_the_room_when_a_broadcast_fails()
+    public async Task A_member_whose_connection_dies_leaves_the_room_and_the_others_keep_chatting()
     {
-        var room = new ChatRoom("r");
-        var received = new List<string>();
-        var alive = new ChatConnection(message =>
-        {
-            received.Add(((WebSocketSend)message).Text!);
-            return ValueTask.CompletedTask;
-        });
-        var dead = new ChatConnection(_ => ValueTask.FromException(new AsgiClientDisconnectedException()));
-        room.Add(alive);
-        room.Add(dead);
+        var room = Room();
+        using var alice = await JoinAsync(room);
+        await NextAsync(alice);
+        var bob = await JoinAsync(room);
+        await NextAsync(alice);
+        await NextAsync(bob);
 
-        var removed = await room.BroadcastAsync("hi");
-        Assert.Same(dead, Assert.Single(removed));
-        Assert.Equal(1, room.Count);
-        Assert.Equal(["hi"], received);
+        bob.Abort();
+        var left = await NextAsync(alice);
+        Assert.Equal("user_left", left.GetProperty("type").GetString());
+        Assert.Equal(1, left.GetProperty("user_count").GetInt32());
+
+        await alice.SendTextAsync("""{"type":"chat","user":"alice","message":"anyone?"}""");
+        Assert.Equal("anyone?", (await NextAsync(alice)).GetProperty("message").GetString());
+        bob.Dispose();
     }
 }

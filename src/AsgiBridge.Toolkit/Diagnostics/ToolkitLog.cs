@@ -69,4 +69,14 @@ internal static partial class ToolkitLog
 
     [LoggerMessage(86, LogLevel.Debug, "Static files under {Directory} refused {Path}: {Reason}", EventName = "StaticFileRefused")]
     public static partial void StaticFileRefused(ILogger logger, string directory, string path, string reason);
+
+    // WebSocket rooms (event ids 100–119).
+    [LoggerMessage(100, LogLevel.Warning, "Room {Room}: dropped {Count} member(s) whose outbound queue was full ({Limit} messages: the client does not read); closing them with {CloseCode}.", EventName = "RoomMembersDropped")]
+    public static partial void RoomMembersDropped(ILogger logger, string room, long count, int limit, int closeCode);
+
+    [LoggerMessage(101, LogLevel.Debug, "Room {Room}: member {Member} left ({Reason}); {Count} member(s) remain.", EventName = "RoomMemberLeft")]
+    public static partial void RoomMemberLeft(ILogger logger, string room, string member, WebSocketRoomLeaveReason reason, int count);
+
+    [LoggerMessage(102, LogLevel.Warning, "Room {Room}: a send to member {Member} failed with an error other than a disconnect; the member was removed.", EventName = "RoomMemberSendFailed")]
+    public static partial void RoomMemberSendFailed(ILogger logger, string room, string member, Exception exception);
 }

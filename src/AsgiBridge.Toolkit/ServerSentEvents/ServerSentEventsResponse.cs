@@ -14,17 +14,29 @@ public sealed class ServerSentEventsResponse : StreamingResponse
 
     /// <summary>Creates the response.</summary>
     /// <param name="events">Produces the events; observe the token to stop when the client goes away.</param>
-    /// <param name="keepAliveInterval">How long to stay silent before sending a comment (default 15 s; <see cref="Timeout.InfiniteTimeSpan"/> for never).</param>
+    /// <param name="keepAliveInterval">
+    /// How long to stay silent before sending a <c>: keep-alive</c> comment (default 15 s, under the 30–60 s idle timeouts of
+    /// common proxies and load balancers; <see cref="Timeout.InfiniteTimeSpan"/> for never). Clients ignore comments.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="keepAliveInterval"/> is zero or negative (other than infinite).</exception>
     public ServerSentEventsResponse(Func<CancellationToken, IAsyncEnumerable<ServerSentEvent>> events, TimeSpan? keepAliveInterval = null)
-        : base(token => Encode(events ?? throw new ArgumentNullException(nameof(events)), keepAliveInterval ?? DefaultKeepAlive, token), 200, "text/event-stream")
+        : base(token => Encode(events ?? throw new ArgumentNullException(nameof(events)), ValidKeepAlive(keepAliveInterval), token), 200, "text/event-stream")
     {
-        KeepAliveInterval = keepAliveInterval ?? DefaultKeepAlive;
+        KeepAliveInterval = ValidKeepAlive(keepAliveInterval);
         Headers.Add(new AsgiHeader("cache-control", "no-cache"));
         Headers.Add(new AsgiHeader("x-accel-buffering", "no"));
     }
 
-    /// <summary>The keep-alive interval.</summary>
+    /// <summary>The keep-alive interval (<see cref="Timeout.InfiniteTimeSpan"/>: no comments).</summary>
     public TimeSpan KeepAliveInterval { get; }
+
+    /// <summary>A zero interval would send comments in a busy loop; a negative one means nothing.</summary>
+    private static TimeSpan ValidKeepAlive(TimeSpan? keepAliveInterval) => keepAliveInterval switch
+    {
+        null => DefaultKeepAlive,
+        { } value when value == Timeout.InfiniteTimeSpan || value > TimeSpan.Zero => value,
+        { } value => throw new ArgumentOutOfRangeException(nameof(keepAliveInterval), value, "The keep-alive interval must be positive, or Timeout.InfiniteTimeSpan for none."),
+    };
 
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Encode(
         Func<CancellationToken, IAsyncEnumerable<ServerSentEvent>> events, TimeSpan keepAlive, [EnumeratorCancellation] CancellationToken cancellationToken)
