@@ -37,8 +37,10 @@ public sealed class IdleConnectionTests
             disconnects.GetOrAdd(ws.Path, _ => new(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult(code);
         }, asgi: options =>
         {
-            options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(100);
-            options.WebSocketKeepAliveTimeout = TimeSpan.FromMilliseconds(400);
+            // The timeout leaves a loaded CI machine (test projects run side by side on 2 cores) time to schedule the
+            // live client's pong; 400 ms once cut the live client too.
+            options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(200);
+            options.WebSocketKeepAliveTimeout = TimeSpan.FromSeconds(2);
         });
 
         // The live client always has a read pending, so it answers the server's pings; the half-open one never reads.
