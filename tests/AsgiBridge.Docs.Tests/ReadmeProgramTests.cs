@@ -12,13 +12,12 @@ namespace AsgiBridge.Docs.Tests;
 /// <summary>
 /// The README's programs run as shown: the quickstart answers and logs no exception (its lambda refuses the lifespan
 /// scope: one line), and the toolkit program serves every route it declares without answering 401 outside /admin.
-/// docs/readme-snippets.md holds the corrected blocks; README.md passes once they are pasted in.
 /// </summary>
 public sealed class ReadmeProgramTests
 {
     private static readonly string s_root = DocumentationSnippetTests.FindRoot();
 
-    public static TheoryData<string> Files() => ["docs/readme-snippets.md", "README.md"];
+    public static TheoryData<string> Files() => ["README.md"];
 
     private static MarkdownSnippet Find(string file, string marker) =>
         SnippetExtractor.Extract(file, File.ReadAllText(Path.Combine(s_root, file)))
