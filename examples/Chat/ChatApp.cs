@@ -8,13 +8,16 @@ using Microsoft.Extensions.Logging;
 namespace ChatDemo;
 
 /// <summary>
-/// The chat server as ASGI applications: a dispatcher by path (there is no router yet) sends <c>GET /</c> to the page
-/// and WebSockets on <c>/chat/{room}</c> to the room session; everything else is 404 (HTTP) or denied (WebSocket).
+/// The chat server as one ASGI application, dispatching by path as the seed's <c>WebSocketChatApp</c> does: <c>GET /</c>
+/// is the page and WebSockets on <c>/chat/{room}</c> (optionally <c>?user=name</c>) join the room; everything else is
+/// 404 (HTTP) or denied (WebSocket).
 /// </summary>
 public sealed partial class ChatApp
 {
     private const string ChatPrefix = "/chat/";
     private const int MaxRoomName = 64;
+    private const int MaxUserName = 64;
+    private const string Anonymous = "Anonymous";
 
     private readonly ChatRooms _rooms;
     private readonly ILogger _logger;
@@ -36,7 +39,7 @@ public sealed partial class ChatApp
     public Task Run(AsgiScope scope, AsgiReceive receive, AsgiSend send) => scope switch
     {
         HttpScope http => ServeHttpAsync(http, send),
-        WebSocketScope ws when TryGetRoom(ws, out var room) => RunRoomAsync(room, receive, send),
+        WebSocketScope ws when TryGetRoom(ws, out var room) => RunRoomAsync(room, JoinName(ws), receive, send),
         WebSocketScope => DenyAsync(receive, send),
         LifespanScope => RunLifespanAsync(receive, send),
         _ => Task.CompletedTask,
@@ -82,6 +85,14 @@ public sealed partial class ChatApp
         await send(WebSocketClose.Normal); // Before accept: HTTP 403.
     }
 
+    // The name the page passes as ?user=; the seed names members by connection id, so a nameless one is "Anonymous".
+    private static string JoinName(WebSocketScope scope)
+    {
+        var query = new AsgiQueryParams(Encoding.Latin1.GetString(scope.QueryString.Span));
+        var name = query.Get("user") ?? query.Get("username");
+        return string.IsNullOrWhiteSpace(name) ? Anonymous : name.Trim()[..Math.Min(name.Trim().Length, MaxUserName)];
+    }
+
     private static bool TryGetRoom(WebSocketScope scope, out string room)
     {
         var path = scope.Path[scope.RootPath.Length..];
@@ -93,7 +104,7 @@ public sealed partial class ChatApp
     /// One member's session: it joins the room's local fan-out (the member's pump is the socket's only sender), is counted
     /// across instances, and everything it says goes to the room's group, so members on other instances hear it too.
     /// </summary>
-    private async Task RunRoomAsync(string roomName, AsgiReceive receive, AsgiSend send)
+    private async Task RunRoomAsync(string roomName, string joinName, AsgiReceive receive, AsgiSend send)
     {
         if (await receive() is not WebSocketConnect)
         {
@@ -109,12 +120,12 @@ public sealed partial class ChatApp
             LogJoined(_logger, roomName, count);
 
             // The joiner is in the room before the notice goes out, so it gets its own user_joined.
-            await room.BroadcastAsync(ChatMessages.UserJoined(roomName, count));
+            await room.BroadcastAsync(ChatMessages.UserJoined(roomName, joinName, count));
             try
             {
                 while (await receive() is WebSocketReceive message)
                 {
-                    await HandleAsync(room, member, message);
+                    await HandleAsync(room, member, joinName, message);
                 }
             }
             finally
@@ -123,7 +134,7 @@ public sealed partial class ChatApp
                 member.Leave();
                 var remaining = await _rooms.Presence.LeftAsync(room.Group);
                 LogLeft(_logger, roomName, remaining);
-                await room.BroadcastAsync(ChatMessages.UserLeft(roomName, remaining));
+                await room.BroadcastAsync(ChatMessages.UserLeft(roomName, joinName, remaining));
             }
         }
         finally
@@ -132,7 +143,7 @@ public sealed partial class ChatApp
         }
     }
 
-    private static async Task HandleAsync(ChatRoom room, WebSocketRoomMember member, WebSocketReceive message)
+    private static async Task HandleAsync(ChatRoom room, WebSocketRoomMember member, string joinName, WebSocketReceive message)
     {
         var text = message.Text ?? Encoding.UTF8.GetString(message.Bytes!.Value.Span);
         string? type, user, body;
@@ -156,7 +167,7 @@ public sealed partial class ChatApp
             return;
         }
 
-        user = string.IsNullOrWhiteSpace(user) ? "Anonymous" : user.Trim();
+        user = string.IsNullOrWhiteSpace(user) ? joinName : user.Trim();
         switch (type)
         {
             case "chat":

@@ -19,22 +19,28 @@ public static class ChatMessages
 
     /// <summary>A member joined; <paramref name="userCount"/> members are in the room now.</summary>
     /// <param name="room">The room.</param>
+    /// <param name="user">The member's name (<c>?user=</c>, else "Anonymous").</param>
     /// <param name="userCount">The number of members.</param>
     /// <returns>The JSON text.</returns>
-    public static string UserJoined(string room, int userCount) => Write(json =>
+    public static string UserJoined(string room, string user, int userCount) => Write(json =>
     {
         json.WriteString("type", "user_joined");
+        json.WriteString("message", $"User {user} joined the room");
+        json.WriteString("user", user);
         json.WriteString("room", room);
         json.WriteNumber("user_count", userCount);
     });
 
     /// <summary>A member left; <paramref name="userCount"/> members remain.</summary>
     /// <param name="room">The room.</param>
+    /// <param name="user">The member's name (<c>?user=</c>, else "Anonymous").</param>
     /// <param name="userCount">The number of members.</param>
     /// <returns>The JSON text.</returns>
-    public static string UserLeft(string room, int userCount) => Write(json =>
+    public static string UserLeft(string room, string user, int userCount) => Write(json =>
     {
         json.WriteString("type", "user_left");
+        json.WriteString("message", $"User {user} left the room");
+        json.WriteString("user", user);
         json.WriteString("room", room);
         json.WriteNumber("user_count", userCount);
     });

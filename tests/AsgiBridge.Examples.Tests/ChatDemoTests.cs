@@ -9,10 +9,10 @@ namespace AsgiBridge.Examples.Tests;
 [Collection(nameof(WebApplicationFactoryGroup))]
 public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factory) : IClassFixture<WebApplicationFactory<ChatDemo.Program>>
 {
-    private async Task<WebSocket> JoinAsync(string room)
+    private async Task<WebSocket> JoinAsync(string room, string query = "")
     {
         using var timeout = new CancellationTokenSource(ClientMessages.Timeout);
-        return await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "/chat/" + room), timeout.Token);
+        return await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri(factory.Server.BaseAddress, "/chat/" + room + query), timeout.Token);
     }
 
     private static async Task<JsonElement> NextAsync(WebSocket socket)
@@ -66,6 +66,31 @@ public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factor
         var left = await NextAsync(alice);
         Assert.Equal("user_left", left.GetProperty("type").GetString());
         Assert.Equal(1, left.GetProperty("user_count").GetInt32());
+    }
+
+    [Fact]
+    public async Task Join_and_leave_notices_carry_the_seeds_fields_and_the_name_from_the_query()
+    {
+        var room = Room();
+        using var alice = await JoinAsync(room, "?user=alice%20b");
+        var joined = await NextAsync(alice);
+        Assert.Equal("alice b", joined.GetProperty("user").GetString());
+        Assert.Equal("User alice b joined the room", joined.GetProperty("message").GetString());
+        Assert.Equal(room, joined.GetProperty("room").GetString());
+
+        using var anonymous = await JoinAsync(room);
+        Assert.Equal("Anonymous", (await NextAsync(alice)).GetProperty("user").GetString());
+        await NextAsync(anonymous);
+
+        // A chat line without "user" is signed with the name the sender joined with.
+        await alice.SendTextAsync("""{"type":"chat","message":"hi"}""");
+        Assert.Equal("alice b", (await NextAsync(anonymous)).GetProperty("user").GetString());
+        await NextAsync(alice);
+
+        await anonymous.CloseAsync(WebSocketCloseStatus.NormalClosure);
+        var left = await NextAsync(alice);
+        Assert.Equal("user_left", left.GetProperty("type").GetString());
+        Assert.Equal("User Anonymous left the room", left.GetProperty("message").GetString());
     }
 
     [Fact]
