@@ -8,9 +8,9 @@ using Microsoft.Extensions.Logging;
 namespace ChatDemo;
 
 /// <summary>
-/// The chat server as one ASGI application, dispatching by path as the seed's <c>WebSocketChatApp</c> does: <c>GET /</c>
-/// is the page and WebSockets on <c>/chat/{room}</c> (optionally <c>?user=name</c>) join the room; everything else is
-/// 404 (HTTP) or denied (WebSocket).
+/// The chat server as one ASGI application, dispatching on the scope type as the seed's <c>WebSocketChatApp</c> does:
+/// HTTP goes to a router (<c>GET /</c> is the page, <c>/static/</c> its assets, anything else 404), WebSockets on
+/// <c>/chat/{room}</c> (optionally <c>?user=name</c>) join the room, other WebSockets are denied.
 /// </summary>
 public sealed partial class ChatApp
 {
@@ -21,15 +21,25 @@ public sealed partial class ChatApp
 
     private readonly ChatRooms _rooms;
     private readonly ILogger _logger;
+    private readonly AsgiApp _http;
 
     /// <summary>Creates the chat server.</summary>
     /// <param name="rooms">The rooms.</param>
     /// <param name="logger">Where join/leave and errors are logged.</param>
-    public ChatApp(ChatRooms rooms, ILogger logger)
+    /// <param name="staticDirectory">The folder of the page's stylesheet and script, served under <c>/static/</c>.</param>
+    public ChatApp(ChatRooms rooms, ILogger logger, string staticDirectory)
     {
         _rooms = rooms;
         _logger = logger;
+
+        // The page, and its assets through StaticFiles: nothing outside the folder is reachable, however the path is spelt.
+        _http = new AsgiRouter()
+            .MapGet("/", _ => new BytesResponse(ChatPage.Html, mediaType: "text/html").WithHeader("cache-control", "no-cache"))
+            .Mount("/static", new StaticFiles(staticDirectory));
     }
+
+    /// <summary>The folder the build copies the page's assets to.</summary>
+    public static string DefaultStaticDirectory { get; } = Path.Combine(AppContext.BaseDirectory, "static");
 
     /// <summary>The ASGI application: dispatches on the scope type and path.</summary>
     /// <param name="scope">The connection scope.</param>
@@ -38,7 +48,7 @@ public sealed partial class ChatApp
     /// <returns>A task that completes when the connection is handled.</returns>
     public Task Run(AsgiScope scope, AsgiReceive receive, AsgiSend send) => scope switch
     {
-        HttpScope http => ServeHttpAsync(http, send),
+        HttpScope => _http(scope, receive, send),
         WebSocketScope ws when TryGetRoom(ws, out var room) => RunRoomAsync(room, JoinName(ws), receive, send),
         WebSocketScope => DenyAsync(receive, send),
         LifespanScope => RunLifespanAsync(receive, send),
@@ -63,20 +73,6 @@ public sealed partial class ChatApp
                     return;
             }
         }
-    }
-
-    private static async Task ServeHttpAsync(HttpScope scope, AsgiSend send)
-    {
-        var path = scope.Path[scope.RootPath.Length..];
-        if (path is "/" or "" && scope.Method is "GET" or "HEAD")
-        {
-            await send(new HttpResponseStart(200, [new("content-type", "text/html; charset=utf-8"), new("cache-control", "no-cache")]));
-            await send(new HttpResponseBody(ChatPage.Html));
-            return;
-        }
-
-        await send(new HttpResponseStart(404, [new("content-type", "text/plain; charset=utf-8")]));
-        await send(new HttpResponseBody("Not Found"u8.ToArray()));
     }
 
     private static async Task DenyAsync(AsgiReceive receive, AsgiSend send)

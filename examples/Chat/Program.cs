@@ -1,15 +1,14 @@
 using AsgiBridge;
+using AsgiBridge.Examples;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Serilog;
-using Serilog.Events;
 
 namespace ChatDemo;
 
 /// <summary>
 /// The chat demo: <c>dotnet run --project examples/Chat</c>, then open the printed URL in two browser tabs. An ASGI
 /// application (<see cref="ChatApp"/>) serves the page and the WebSocket rooms through AsgiBridge; logs go to the
-/// console through Serilog.
+/// console through Serilog, one line per request.
 /// </summary>
 public partial class Program
 {
@@ -17,16 +16,9 @@ public partial class Program
     /// <param name="args">Command-line arguments (for example <c>--urls http://127.0.0.1:8000</c>).</param>
     public static void Main(string[] args)
     {
-        var serilog = new LoggerConfiguration()
-            .MinimumLevel.Information()
-            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(outputTemplate: "[{Timestamp:HH:mm:ss} {Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}", formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .CreateLogger();
-
-        var builder = WebApplication.CreateBuilder(args);
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(serilog, dispose: true);
+        // Logs go through Serilog, one line per request and per WebSocket session (examples/Shared/ExampleLogging.cs;
+        // --json-logs for JSON).
+        var builder = ExampleLogging.CreateBuilder(args);
         builder.Services.AddAsgi();
 
         // Rooms are channel-layer groups: in-memory (this instance alone) unless ConnectionStrings:Redis is set
@@ -39,7 +31,8 @@ public partial class Program
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ChatDemo");
-        var chat = new ChatApp(app.Services.GetRequiredService<ChatRooms>(), logger);
+        var chat = new ChatApp(app.Services.GetRequiredService<ChatRooms>(), logger, ChatApp.DefaultStaticDirectory);
+        app.UseExampleRequestLogging();
         app.UseAsgi(chat.Run);
 
         app.Lifetime.ApplicationStarted.Register(() =>

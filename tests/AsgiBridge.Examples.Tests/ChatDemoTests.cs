@@ -32,8 +32,22 @@ public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factor
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
         var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("/chat/${encodeURIComponent(room)}", html, StringComparison.Ordinal);
         Assert.Contains("id=\"typing\"", html, StringComparison.Ordinal);
+        Assert.Contains("<script src=\"/static/chat.js\">", html, StringComparison.Ordinal);
+
+        // The assets come through StaticFiles: typed, cacheable, and contained in their folder.
+        using var script = await client.GetAsync("/static/chat.js");
+        Assert.Equal(HttpStatusCode.OK, script.StatusCode);
+        Assert.Equal("text/javascript", script.Content.Headers.ContentType?.MediaType);
+        Assert.NotNull(script.Headers.ETag);
+        Assert.Contains("/chat/${encodeURIComponent(room)}", await script.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var style = await client.GetAsync("/static/chat.css");
+        Assert.Equal("text/css", style.Content.Headers.ContentType?.MediaType);
+        foreach (var escape in new[] { "/static/..%2FChat.dll", "/static/%2e%2e/Chat.dll", "/static/..%5CChat.dll", "/static/" })
+        {
+            using var refused = await client.GetAsync(escape);
+            Assert.Equal(HttpStatusCode.NotFound, refused.StatusCode);
+        }
 
         using var missing = await client.GetAsync("/missing");
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
