@@ -1,3 +1,4 @@
+using AsgiBridge.TestInfrastructure.Brokers;
 using AsgiBridge.Channels.Broker;
 using AsgiBridge.Channels.Tests.Infrastructure;
 using Microsoft.Extensions.Options;

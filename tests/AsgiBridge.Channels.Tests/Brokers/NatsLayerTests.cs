@@ -1,3 +1,4 @@
+using AsgiBridge.TestInfrastructure.Brokers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using AsgiBridge.Channels.Broker;

@@ -1,3 +1,4 @@
+using AsgiBridge.TestInfrastructure.Brokers;
 using System.Globalization;
 using AsgiBridge.Channels.Broker;
 using AsgiBridge.Channels.Redis;

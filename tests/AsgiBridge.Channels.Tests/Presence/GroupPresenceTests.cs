@@ -1,3 +1,4 @@
+using AsgiBridge.TestInfrastructure.Brokers;
 using AsgiBridge.Channels.Presence;
 using AsgiBridge.Channels.Redis;
 using AsgiBridge.Channels.Tests.Infrastructure;

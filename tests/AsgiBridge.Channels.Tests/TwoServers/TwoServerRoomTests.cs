@@ -1,3 +1,4 @@
+using AsgiBridge.TestInfrastructure.Brokers;
 using System.Net.WebSockets;
 using System.Text;
 using AsgiBridge.Channels.Tests.Infrastructure;

@@ -1,4 +1,4 @@
-namespace AsgiBridge.Channels.Tests.Infrastructure;
+namespace AsgiBridge.TestInfrastructure.Brokers;
 
 /// <summary>Debian's nats-server on 127.0.0.1, with its monitoring endpoint on a second loopback port.</summary>
 public sealed class NatsServer : BrokerServer
