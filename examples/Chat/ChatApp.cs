@@ -85,8 +85,8 @@ public sealed partial class ChatApp
     private static string JoinName(WebSocketScope scope)
     {
         var query = new AsgiQueryParams(Encoding.Latin1.GetString(scope.QueryString.Span));
-        var name = query.Get("user") ?? query.Get("username");
-        return string.IsNullOrWhiteSpace(name) ? Anonymous : name.Trim()[..Math.Min(name.Trim().Length, MaxUserName)];
+        var name = (query.Get("user") ?? query.Get("username"))?.Trim();
+        return string.IsNullOrEmpty(name) ? Anonymous : name[..Math.Min(name.Length, MaxUserName)];
     }
 
     private static bool TryGetRoom(WebSocketScope scope, out string room)
