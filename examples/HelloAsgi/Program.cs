@@ -3,11 +3,14 @@ using System.Text.Json;
 using AsgiBridge;
 using AsgiBridge.Examples;
 using AsgiBridge.Messages;
+using HelloAsgi;
 
 // HelloAsgi: the smallest AsgiBridge application. An ASGI app written the way a Python one is:
 // it looks at scope.Path, reads the body through receive(), and answers through send().
 // Logs go through Serilog, one line per request (examples/Shared/ExampleLogging.cs; --json-logs for JSON).
+// Metrics and traces go through OpenTelemetry (Telemetry.cs; --telemetry-console, or OTEL_EXPORTER_OTLP_ENDPOINT).
 var builder = ExampleLogging.CreateBuilder(args);
+builder.AddExampleTelemetry(args);
 builder.Services.AddAsgi();
 
 var app = builder.Build();

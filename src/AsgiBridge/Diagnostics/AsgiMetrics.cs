@@ -10,13 +10,13 @@ namespace AsgiBridge.Diagnostics;
 /// </summary>
 internal sealed class AsgiMetrics : IDisposable
 {
-    /// <summary>The meter and activity source name.</summary>
-    public const string Name = "AsgiBridge";
+    /// <summary>The meter name.</summary>
+    public const string Name = AsgiTelemetryNames.MeterName;
 
     /// <summary>The activity started for each connection when a listener samples it.</summary>
-    public const string ConnectionActivityName = "AsgiBridge.Connection";
+    public const string ConnectionActivityName = AsgiTelemetryNames.ConnectionActivityName;
 
-    private static readonly ActivitySource s_activities = new(Name);
+    private static readonly ActivitySource s_activities = new(AsgiTelemetryNames.ActivitySourceName);
 
     private readonly Meter _meter;
     private readonly UpDownCounter<long> _activeConnections;
@@ -136,20 +136,22 @@ internal sealed class AsgiMetrics : IDisposable
     /// <summary>Ends a connection's activity with its outcome.</summary>
     /// <param name="activity">The activity, if one was started.</param>
     /// <param name="outcome">The connection's outcome.</param>
-    public static void StopConnectionActivity(Activity? activity, Hosting.AsgiConnectionOutcome? outcome)
+    /// <param name="statusCode">The HTTP status the client got (101 for an accepted WebSocket), if a response started.</param>
+    public static void StopConnectionActivity(Activity? activity, Hosting.AsgiConnectionOutcome? outcome, int? statusCode)
     {
         if (activity is null)
         {
             return;
         }
 
+        if (statusCode is { } status)
+        {
+            activity.SetTag("http.response.status_code", status);
+        }
+
         if (outcome is not null)
         {
             activity.SetTag("asgi.connection.end", EndName(outcome.End));
-            if (outcome.ErrorStatusCode is { } status)
-            {
-                activity.SetTag("http.response.status_code", status);
-            }
 
             if (outcome.WebSocketCloseCode is { } code)
             {

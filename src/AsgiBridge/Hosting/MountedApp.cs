@@ -244,13 +244,16 @@ internal sealed class MountedApp
             return;
         }
 
-        var outcome = (connection.Transport as HttpContext)?.GetAsgiOutcome();
+        var context = connection.Transport as HttpContext;
+        var outcome = context?.GetAsgiOutcome();
         if (connection.MetricsTracked)
         {
             _runtime.Metrics.ConnectionEnded(scopeType, connection.MetricsStarted, outcome?.End ?? AsgiConnectionEnd.Completed);
         }
 
-        AsgiMetrics.StopConnectionActivity(connection.Activity, outcome);
+        // The status the client got, whether the application or the bridge chose it; none when no response started.
+        int? status = context is { Response.HasStarted: true } ? context.Response.StatusCode : outcome?.ErrorStatusCode;
+        AsgiMetrics.StopConnectionActivity(connection.Activity, outcome, status);
         connection.Activity = null;
         connection.MetricsTracked = false;
     }
