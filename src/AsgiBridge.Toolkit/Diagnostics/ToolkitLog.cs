@@ -14,6 +14,10 @@ internal static partial class ToolkitLog
     [LoggerMessage(61, LogLevel.Warning, "HTTP {Method} {Path} failed with {ExceptionType} after {ElapsedMilliseconds:0.0} ms; response status {StatusCode} (0: not started)", EventName = "HttpRequestFailed")]
     public static partial void HttpRequestFailed(ILogger logger, string method, string path, string exceptionType, double elapsedMilliseconds, int statusCode);
 
+    // A client that leaves is not a server fault: Information, so a Warning filter keeps only real failures.
+    [LoggerMessage(103, LogLevel.Information, "HTTP {Method} {Path}: the client disconnected after {ElapsedMilliseconds:0.0} ms; response status {StatusCode} (0: not started)", EventName = "HttpRequestClientDisconnected")]
+    public static partial void HttpRequestClientDisconnected(ILogger logger, string method, string path, double elapsedMilliseconds, int statusCode);
+
     [LoggerMessage(62, LogLevel.Information, "WebSocket {Path} accepted (subprotocol {Subprotocol})", EventName = "WebSocketAccepted")]
     public static partial void WebSocketAccepted(ILogger logger, string path, string? subprotocol);
 

@@ -70,6 +70,11 @@ public sealed class RequestLoggingMiddleware : IAsgiMiddleware
         {
             await nextApp(scope, receive, observed).ConfigureAwait(false);
         }
+        catch (AsgiClientDisconnectedException)
+        {
+            ToolkitLog.HttpRequestClientDisconnected(_logger, scope.Method, scope.Path, Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);
+            throw;
+        }
         catch (Exception ex)
         {
             ToolkitLog.HttpRequestFailed(_logger, scope.Method, scope.Path, ex.GetType().Name, Stopwatch.GetElapsedTime(started).TotalMilliseconds, status);

@@ -25,12 +25,12 @@ public sealed class JsonResponse : BytesResponse
     /// <typeparam name="T">The value type.</typeparam>
     /// <param name="value">The value.</param>
     /// <param name="status">The status code (default 200).</param>
-    /// <param name="options">Serializer options; default <see cref="JsonSerializerOptions.Web"/>.</param>
+    /// <param name="options">Serializer options; default <see cref="JsonSerializerOptions.Web"/> with text written as UTF-8 and no HTML escaping, as starlette writes it.</param>
     /// <returns>The response.</returns>
     [RequiresUnreferencedCode("Reflection-based JSON; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     [RequiresDynamicCode("Reflection-based JSON; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     public static JsonResponse Create<T>(T value, int status = 200, JsonSerializerOptions? options = null) =>
-        new(JsonSerializer.SerializeToUtf8Bytes(value, options ?? JsonSerializerOptions.Web), status);
+        new(JsonSerializer.SerializeToUtf8Bytes(value, options ?? ToolkitJson.Options), status);
 
     /// <summary>Creates a JSON response from an already serialized UTF-8 document.</summary>
     /// <param name="utf8Json">The JSON bytes.</param>

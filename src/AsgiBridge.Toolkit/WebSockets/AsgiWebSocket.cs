@@ -230,11 +230,11 @@ public sealed class AsgiWebSocket
     /// <summary>Sends a value as a JSON text message with reflection-based metadata.</summary>
     /// <typeparam name="T">The type.</typeparam>
     /// <param name="value">The value.</param>
-    /// <param name="options">Serializer options; default web defaults.</param>
+    /// <param name="options">Serializer options; default web defaults, text as UTF-8 without HTML escaping (as starlette).</param>
     /// <returns>A task that completes when sent.</returns>
     [RequiresUnreferencedCode("Reflection-based JSON; use the JsonTypeInfo overload for trimmed or AOT apps.")]
     [RequiresDynamicCode("Reflection-based JSON; use the JsonTypeInfo overload for trimmed or AOT apps.")]
-    public Task SendJsonAsync<T>(T value, JsonSerializerOptions? options = null) => SendTextAsync(JsonSerializer.Serialize(value, options ?? JsonSerializerOptions.Web));
+    public Task SendJsonAsync<T>(T value, JsonSerializerOptions? options = null) => SendTextAsync(JsonSerializer.Serialize(value, options ?? ToolkitJson.Options));
 
     private void ThrowIfNotConnected()
     {
