@@ -47,6 +47,18 @@ internal static class Asgi
         return await DrainAsync(communicator, disconnectAfterResponse: false);
     }
 
+    /// <summary>Runs an application with the given input messages queued and returns everything it sent.</summary>
+    public static async Task<IReadOnlyList<AsgiMessage>> RunAsync(AsgiApp app, AsgiScope scope, params AsgiMessage[] input)
+    {
+        await using var communicator = new AsgiCommunicator(app, scope);
+        foreach (var message in input)
+        {
+            await communicator.SendInputAsync(message);
+        }
+
+        return await DrainAsync(communicator, disconnectAfterResponse: false);
+    }
+
     /// <summary>How long a hand-driven application may take for each step.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
