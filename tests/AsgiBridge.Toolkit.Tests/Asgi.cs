@@ -47,7 +47,10 @@ internal static class Asgi
         return await DrainAsync(communicator, disconnectAfterResponse: false);
     }
 
-    /// <summary>Runs an application with the given input messages queued and returns everything it sent.</summary>
+    /// <summary>
+    /// Runs an application with the given input messages queued and returns everything it sent; for an HTTP scope,
+    /// http.disconnect follows the complete response.
+    /// </summary>
     public static async Task<IReadOnlyList<AsgiMessage>> RunAsync(AsgiApp app, AsgiScope scope, params AsgiMessage[] input)
     {
         await using var communicator = new AsgiCommunicator(app, scope);
@@ -56,7 +59,7 @@ internal static class Asgi
             await communicator.SendInputAsync(message);
         }
 
-        return await DrainAsync(communicator, disconnectAfterResponse: false);
+        return await DrainAsync(communicator, disconnectAfterResponse: scope is HttpScope);
     }
 
     /// <summary>How long a hand-driven application may take for each step.</summary>
