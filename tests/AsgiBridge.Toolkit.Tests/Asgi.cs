@@ -1,9 +1,10 @@
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 
 namespace AsgiBridge.Toolkit.Tests;
 
-/// <summary>Builds scopes by hand and runs applications against a <see cref="FakeConnection"/>.</summary>
+/// <summary>Builds scopes by hand and runs applications against an <see cref="AsgiCommunicator"/>.</summary>
 internal static class Asgi
 {
     public static HttpScope Http(string path, string method = "GET", string query = "", string rootPath = "", params (string Name, string Value)[] headers) =>
@@ -29,17 +30,70 @@ internal static class Asgi
     /// <summary>Runs an HTTP application with a request body (default: empty) and returns what it sent.</summary>
     public static async Task<CapturedResponse> RunHttpAsync(AsgiApp app, HttpScope scope, params AsgiMessage[] body)
     {
-        var connection = new FakeConnection(http: true, body.Length == 0 ? [HttpRequestBody.Empty] : body);
-        await app(scope, connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
-        return connection.Response();
+        await using var communicator = new AsgiCommunicator(app, scope);
+        foreach (var message in body.Length == 0 ? [HttpRequestBody.Empty] : body)
+        {
+            await communicator.SendInputAsync(message);
+        }
+
+        return CapturedResponse.From(await DrainAsync(communicator, disconnectAfterResponse: true));
     }
 
     /// <summary>Runs a WebSocket application that gets only the connect event and returns what it sent.</summary>
     public static async Task<IReadOnlyList<AsgiMessage>> RunWebSocketAsync(AsgiApp app, WebSocketScope scope)
     {
-        var connection = new FakeConnection(http: false, WebSocketConnect.Instance);
-        await app(scope, connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
-        return connection.Sent;
+        await using var communicator = new AsgiCommunicator(app, scope);
+        await communicator.SendInputAsync(WebSocketConnect.Instance);
+        return await DrainAsync(communicator, disconnectAfterResponse: false);
+    }
+
+    /// <summary>
+    /// Runs an application with the given input messages queued and returns everything it sent; for an HTTP scope,
+    /// http.disconnect follows the complete response.
+    /// </summary>
+    public static async Task<IReadOnlyList<AsgiMessage>> RunAsync(AsgiApp app, AsgiScope scope, params AsgiMessage[] input)
+    {
+        await using var communicator = new AsgiCommunicator(app, scope);
+        foreach (var message in input)
+        {
+            await communicator.SendInputAsync(message);
+        }
+
+        return await DrainAsync(communicator, disconnectAfterResponse: scope is HttpScope);
+    }
+
+    /// <summary>How long a hand-driven application may take for each step.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Reads everything the application sends until it returns, then re-throws what it raised. With
+    /// <paramref name="disconnectAfterResponse"/> it behaves like a spec-following server: once the HTTP response is
+    /// complete, the next receive yields http.disconnect.
+    /// </summary>
+    private static async Task<IReadOnlyList<AsgiMessage>> DrainAsync(AsgiCommunicator communicator, bool disconnectAfterResponse)
+    {
+        var sent = new List<AsgiMessage>();
+        while (true)
+        {
+            AsgiMessage message;
+            try
+            {
+                message = await communicator.ReceiveOutputAsync(Timeout);
+            }
+            catch (Exception) when (communicator.IsCompleted)
+            {
+                break; // returned (or raised: WaitAsync below re-throws it)
+            }
+
+            sent.Add(message);
+            if (disconnectAfterResponse && message is HttpResponseBody { MoreBody: false } or HttpResponsePathSend)
+            {
+                await communicator.SendInputAsync(HttpDisconnect.Instance);
+            }
+        }
+
+        await communicator.WaitAsync(Timeout);
+        return sent;
     }
 
     /// <summary>An application that answers 200 with a text body.</summary>

@@ -59,13 +59,11 @@ public sealed class FileResponseTests : IDisposable
     [Fact]
     public async Task Uses_pathsend_when_the_server_advertises_it()
     {
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var scope = Asgi.Http("/file");
         scope.Extensions = s_pathSend;
 
-        await new FileResponse(_file).ExecuteAsync(scope, connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(new FileResponse(_file).ExecuteAsync, scope, HttpRequestBody.Empty);
 
-        var sent = connection.Sent;
         Assert.Equal(2, sent.Count);
         Assert.Equal("1000", Assert.IsType<HttpResponseStart>(sent[0]).Headers.GetFirst("content-length"));
         Assert.Equal(Path.GetFullPath(_file), Assert.IsType<HttpResponsePathSend>(sent[1]).Path);
@@ -78,15 +76,13 @@ public sealed class FileResponseTests : IDisposable
         var data = new byte[200_000];
         new Random(5).NextBytes(data);
         await File.WriteAllBytesAsync(big, data);
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
+        var sent = await Asgi.RunAsync(new FileResponse(big).ExecuteAsync, Asgi.Http("/"), HttpRequestBody.Empty);
 
-        await new FileResponse(big).ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
-
-        var bodies = connection.Sent.OfType<HttpResponseBody>().ToList();
+        var bodies = sent.OfType<HttpResponseBody>().ToList();
         Assert.True(bodies.Count >= 4, $"{bodies.Count} chunks");
         Assert.All(bodies[..^1], b => Assert.True(b.MoreBody));
         Assert.False(bodies[^1].MoreBody);
-        var response = connection.Response();
+        var response = CapturedResponse.From(sent);
         Assert.Equal(data, response.Body);
         Assert.Equal("application/octet-stream", response.Header("content-type"));
     }

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Toolkit.Tests.Routing;
@@ -27,16 +28,16 @@ public sealed class RouterLifespanTests
                 return Task.CompletedTask;
             });
         var lifespan = new LifespanScope();
-        var connection = new FakeConnection(http: false, LifespanStartup.Instance);
+        await using var app = new AsgiCommunicator(router.App, lifespan);
+        await app.SendInputAsync(LifespanStartup.Instance);
 
-        var run = router.App(lifespan, connection.Receive, connection.Send);
-        Assert.IsType<LifespanStartupComplete>(await connection.NextSentAsync());
+        Assert.IsType<LifespanStartupComplete>(await app.ReceiveOutputAsync(Asgi.Timeout));
         Assert.Equal("connected", lifespan.State!["db"]);
         Assert.Equal(["start1", "start2:connected"], log);
 
-        connection.Push(LifespanShutdown.Instance);
-        Assert.IsType<LifespanShutdownComplete>(await connection.NextSentAsync());
-        await run.WaitAsync(FakeConnection.Timeout);
+        await app.SendInputAsync(LifespanShutdown.Instance);
+        Assert.IsType<LifespanShutdownComplete>(await app.ReceiveOutputAsync(Asgi.Timeout));
+        await app.WaitAsync(Asgi.Timeout);
         Assert.Equal(["start1", "start2:connected", "stop:connected"], log);
     }
 
@@ -51,11 +52,9 @@ public sealed class RouterLifespanTests
                 secondRan = true;
                 return Task.CompletedTask;
             });
-        var connection = new FakeConnection(http: false, LifespanStartup.Instance);
+        var sent = await Asgi.RunAsync(router.App, new LifespanScope(), LifespanStartup.Instance);
 
-        await router.App(new LifespanScope(), connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
-
-        var failed = Assert.IsType<LifespanStartupFailed>(Assert.Single(connection.Sent));
+        var failed = Assert.IsType<LifespanStartupFailed>(Assert.Single(sent));
         Assert.Equal("database unreachable", failed.Message);
         Assert.False(secondRan);
     }
@@ -68,12 +67,10 @@ public sealed class RouterLifespanTests
             await Task.Yield();
             throw new InvalidOperationException("flush failed");
         });
-        var connection = new FakeConnection(http: false, LifespanStartup.Instance, LifespanShutdown.Instance);
+        var sent = await Asgi.RunAsync(router.App, new LifespanScope(), LifespanStartup.Instance, LifespanShutdown.Instance);
 
-        await router.App(new LifespanScope(), connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
-
-        Assert.IsType<LifespanStartupComplete>(connection.Sent[0]);
-        Assert.Equal("flush failed", Assert.IsType<LifespanShutdownFailed>(connection.Sent[1]).Message);
+        Assert.IsType<LifespanStartupComplete>(sent[0]);
+        Assert.Equal("flush failed", Assert.IsType<LifespanShutdownFailed>(sent[1]).Message);
     }
 
     [Fact]
@@ -91,16 +88,16 @@ public sealed class RouterLifespanTests
                 await send(new HttpResponseBody(System.Text.Encoding.UTF8.GetBytes((string)scope.State!["greeting"]!)));
             });
         var lifespan = new LifespanScope();
-        var connection = new FakeConnection(http: false, LifespanStartup.Instance);
-        _ = router.App(lifespan, connection.Receive, connection.Send);
-        await connection.WaitForSentAsync<LifespanStartupComplete>();
+        await using var app = new AsgiCommunicator(router.App, lifespan);
+        await app.SendInputAsync(LifespanStartup.Instance);
+        await app.ReceiveOutputAsync<LifespanStartupComplete>(Asgi.Timeout);
 
         var request = Asgi.Http("/");
         request.State = new Dictionary<string, object?>(lifespan.State!);
         var response = await Asgi.RunHttpAsync(router, request);
 
         Assert.Equal("hello from startup", response.Text);
-        connection.Push(LifespanShutdown.Instance);
-        await connection.WaitForSentAsync<LifespanShutdownComplete>();
+        await app.SendInputAsync(LifespanShutdown.Instance);
+        await app.ReceiveOutputAsync<LifespanShutdownComplete>(Asgi.Timeout);
     }
 }
