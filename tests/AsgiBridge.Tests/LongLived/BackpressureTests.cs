@@ -169,6 +169,58 @@ public sealed class BackpressureTests
 
     [Theory]
     [MemberData(nameof(Protocols))]
+    public async Task A_client_that_never_reads_again_is_cut_after_the_close_timeout_once_the_queue_overflowed(KestrelProtocol protocol)
+    {
+        // The 1008 close waits behind the send being written, which flow control holds for as long as the client reads
+        // nothing. The close timeout runs from the moment the bridge decides to close, so that client is cut all the same.
+        const int Chunk = 256 * 1024;
+        const int Sends = 64;
+        var errors = new TaskCompletionSource<Exception?[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var disconnect = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var host = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
+        {
+            if (scope is not WebSocketScope)
+            {
+                return;
+            }
+
+            await receive();
+            await send(WebSocketAccept.Default);
+            var sends = Enumerable.Range(0, Sends).Select(_ => send(WebSocketSend.FromBytes(new byte[Chunk])).AsTask()).ToArray();
+            errors.SetResult(await Task.WhenAll(sends.Select(async s =>
+            {
+                try
+                {
+                    await s;
+                    return (Exception?)null;
+                }
+                catch (Exception ex)
+                {
+                    return ex;
+                }
+            })));
+            disconnect.SetResult(await receive() is WebSocketDisconnect d ? d.Code : -1);
+        }, asgi: options =>
+        {
+            options.SendQueueLimit = 4;
+            options.WebSocketCloseTimeout = TimeSpan.FromMilliseconds(300);
+        });
+
+        var client = host.CreateWebSocketClient(protocol);
+        await client.ConnectAsync("/ws");
+
+        await host.Logs.WaitForAsync(34);
+        await host.Logs.WaitForAsync(26);
+        var results = await errors.Task.WithTimeout();
+        Assert.All(results.Where(e => e is not null), e => Assert.IsType<AsgiClientDisconnectedException>(e));
+        Assert.Contains(results, e => e?.Message.Contains("SendQueueLimit", StringComparison.Ordinal) == true);
+        Assert.Equal(1008, await disconnect.Task.WithTimeout());
+        Assert.Equal(1008, (await host.WaitForOutcomeAsync(client.RequestId)).WebSocketCloseCode);
+        client.Socket.Abort();
+    }
+
+    [Theory]
+    [MemberData(nameof(Protocols))]
     public async Task Past_the_send_queue_limit_an_HTTP_send_raises_a_protocol_error_naming_the_option(KestrelProtocol protocol)
     {
         const int Chunk = 256 * 1024;

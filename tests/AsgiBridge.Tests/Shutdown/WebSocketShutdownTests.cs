@@ -127,4 +127,66 @@ public sealed class WebSocketShutdownTests
         await stop.WithTimeout();
         Assert.Empty(host.Logs.Bridge(12));
     }
+    [Theory]
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task A_client_that_reads_nothing_while_the_app_sends_is_cut_after_the_close_timeout(KestrelProtocol protocol)
+    {
+        // The application streams to a client that reads nothing, so its send blocks on flow control (HTTP/2's stream
+        // window, TCP's buffers over HTTP/1.1). The bridge's shutdown close waits behind that send; the close timeout must
+        // cut the client all the same instead of leaving the connection to the drain.
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sendFailure = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var chunk = new byte[64 * 1024];
+        await using var host = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
+        {
+            if (scope is not WebSocketScope)
+            {
+                return;
+            }
+
+            await receive();
+            await send(WebSocketAccept.Default);
+            try
+            {
+                while (true)
+                {
+                    sending.TrySetResult();
+                    await send(WebSocketSend.FromBytes(chunk.AsMemory()));
+                }
+            }
+            catch (Exception ex)
+            {
+                sendFailure.SetResult(ex);
+            }
+        }, asgi: options =>
+        {
+            options.WebSocketCloseTimeout = TimeSpan.FromMilliseconds(300);
+            options.ShutdownDrainTimeout = TimeSpan.FromSeconds(20);
+        });
+
+        using var connections = new HttpMessageInvoker(new SocketsHttpHandler());
+        using var socket = new ClientWebSocket();
+        var requestId = TestInfrastructure.Kestrel.OutcomeRecorder.NewId();
+        socket.Options.SetRequestHeader(TestInfrastructure.Kestrel.OutcomeRecorder.Header, requestId);
+        if (protocol == KestrelProtocol.Http2)
+        {
+            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+
+        await socket.ConnectAsync(new UriBuilder(host.AddressFor(protocol)) { Scheme = "ws", Path = "/ws" }.Uri, connections, CancellationToken.None);
+        await sending.Task.WithTimeout();
+        var stop = host.StopAsync();
+
+        // The app's blocked send fails once the client is cut (event 26), long before the 20 s drain would.
+        Assert.IsAssignableFrom<AsgiClientDisconnectedException>(await sendFailure.Task.WithTimeout());
+        await host.Logs.WaitForAsync(26);
+        var outcome = await host.WaitForOutcomeAsync(requestId);
+        Assert.Equal(1012, outcome.WebSocketCloseCode);
+        socket.Abort();
+        connections.Dispose();
+        await stop.WithTimeout();
+        Assert.Empty(host.Logs.Bridge(12));
+    }
 }
