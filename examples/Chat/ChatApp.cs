@@ -107,16 +107,21 @@ public sealed partial class ChatApp
             return;
         }
 
-        await send(WebSocketAccept.Default);
         var room = await _rooms.AcquireAsync(roomName);
         try
         {
-            await using var member = room.Members.Join(send);
-            var count = await _rooms.Presence.JoinedAsync(room.Group);
-            LogJoined(_logger, roomName, count);
-
-            // The joiner is in the room before the notice goes out, so it gets its own user_joined.
-            await room.BroadcastAsync(ChatMessages.UserJoined(roomName, joinName, count));
+            // The handshake completes inside the join, so a client whose connect has returned is in the room and announced:
+            // the next one to connect is announced after it. The joiner is in the room before the notice goes out, so it
+            // gets its own user_joined.
+            await using var member = await room.ChangeMembershipAsync(async () =>
+            {
+                await send(WebSocketAccept.Default);
+                var joined = room.Members.Join(send);
+                var count = await _rooms.Presence.JoinedAsync(room.Group);
+                LogJoined(_logger, roomName, count);
+                await room.AnnounceAsync(ChatMessages.UserJoined(roomName, joinName, count));
+                return joined;
+            });
             try
             {
                 while (await receive() is WebSocketReceive message)
@@ -127,10 +132,14 @@ public sealed partial class ChatApp
             finally
             {
                 // Out of the room before the notice: the leaver does not get its own user_left.
-                member.Leave();
-                var remaining = await _rooms.Presence.LeftAsync(room.Group);
-                LogLeft(_logger, roomName, remaining);
-                await room.BroadcastAsync(ChatMessages.UserLeft(roomName, joinName, remaining));
+                await room.ChangeMembershipAsync(async () =>
+                {
+                    member.Leave();
+                    var remaining = await _rooms.Presence.LeftAsync(room.Group);
+                    LogLeft(_logger, roomName, remaining);
+                    await room.AnnounceAsync(ChatMessages.UserLeft(roomName, joinName, remaining));
+                    return remaining;
+                });
             }
         }
         finally

@@ -14,6 +14,9 @@ public static class ChatMessages
     /// <summary>The field of a layer message that names the member to skip (the typist).</summary>
     public const string ExceptKey = "except";
 
+    /// <summary>The field of a layer message that lets its sender see it arrive (a join or leave notice).</summary>
+    public const string NoticeKey = "notice";
+
     /// <summary>The reply to input that is not a JSON object.</summary>
     public const string InvalidJson = """{"error":"Invalid JSON"}""";
 
@@ -85,6 +88,13 @@ public static class ChatMessages
     public static ChannelMessage Broadcast(string text, string? exceptMemberId = null) => exceptMemberId is null
         ? new ChannelMessage("chat.broadcast") { [TextKey] = text }
         : new ChannelMessage("chat.broadcast") { [TextKey] = text, [ExceptKey] = exceptMemberId };
+
+    /// <summary>The layer message of a join or leave notice, tagged so that its sender sees it arrive.</summary>
+    /// <param name="text">The JSON the clients get.</param>
+    /// <param name="noticeId">The tag.</param>
+    /// <returns>The layer message.</returns>
+    public static ChannelMessage Notice(string text, string noticeId) =>
+        new("chat.broadcast") { [TextKey] = text, [NoticeKey] = noticeId };
 
     private static string Write(Action<Utf8JsonWriter> body)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AsgiBridge.Channels;
 using AsgiBridge.Messages;
 using AsgiBridge.Toolkit;
@@ -14,6 +15,8 @@ public sealed class ChatRoom : IAsyncDisposable
 {
     private readonly AsgiChannel _channel;
     private readonly CancellationTokenSource _stop = new();
+    private readonly SemaphoreSlim _membership = new(1, 1);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _notices = new(StringComparer.Ordinal);
     private readonly Task _forward;
 
     private ChatRoom(string name, string group, AsgiChannel channel, WebSocketRoom members)
@@ -72,6 +75,58 @@ public sealed class ChatRoom : IAsyncDisposable
     public ValueTask BroadcastAsync(string text, string? exceptMemberId = null) =>
         _channel.Layer.GroupSendAsync(Group, ChatMessages.Broadcast(text, exceptMemberId));
 
+    /// <summary>
+    /// Says a join or leave notice to the room and waits until this instance's members have it queued: a member who joins
+    /// next (see <see cref="ChangeMembershipAsync"/>) does not get a notice from before its time. Gives up waiting after
+    /// <see cref="NoticeTimeout"/> (a layer that dropped the message), so a lost notice never blocks the room.
+    /// </summary>
+    /// <param name="text">The notice's JSON.</param>
+    /// <returns>A task that completes when the notice reached the local members, or the wait gave up.</returns>
+    public async Task AnnounceAsync(string text)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var delivered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _notices[id] = delivered;
+        try
+        {
+            await _channel.Layer.GroupSendAsync(Group, ChatMessages.Notice(text, id)).ConfigureAwait(false);
+            await delivered.Task.WaitAsync(NoticeTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The layer dropped it (a full channel): the room goes on without it.
+        }
+        finally
+        {
+            _notices.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>How long <see cref="AnnounceAsync"/> waits for its notice to come back through the layer.</summary>
+    public static TimeSpan NoticeTimeout { get; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Runs one join or leave of this instance's members at a time, from the change to its notice. The seed gets this
+    /// for free on uvicorn (adding a member, counting and announcing happen in one step of the event loop); here the
+    /// count and the group send are awaited, so without it two members joining or leaving at once could be announced
+    /// out of order, each with the other's count.
+    /// </summary>
+    /// <typeparam name="T">What the change returns.</typeparam>
+    /// <param name="change">The join or leave, including its notice.</param>
+    /// <returns>What <paramref name="change"/> returned.</returns>
+    public async Task<T> ChangeMembershipAsync<T>(Func<Task<T>> change)
+    {
+        await _membership.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            return await change().ConfigureAwait(false);
+        }
+        finally
+        {
+            _membership.Release();
+        }
+    }
+
     /// <summary>Stops forwarding and leaves the group.</summary>
     /// <returns>A task that completes when the channel is gone.</returns>
     public async ValueTask DisposeAsync()
@@ -80,6 +135,7 @@ public sealed class ChatRoom : IAsyncDisposable
         await _forward.ConfigureAwait(false);
         await _channel.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
+        _membership.Dispose();
     }
 
     /// <summary>Layer → local members. Never waits for a member: the room only queues.</summary>
@@ -89,6 +145,10 @@ public sealed class ChatRoom : IAsyncDisposable
         {
             var except = message.TryGetValue(ChatMessages.ExceptKey, out var id) ? id as string : null;
             Members.Broadcast(WebSocketSend.FromText(message.GetString(ChatMessages.TextKey)), except);
+            if (message.TryGetValue(ChatMessages.NoticeKey, out var notice) && notice is string key && _notices.TryGetValue(key, out var delivered))
+            {
+                delivered.TrySetResult();
+            }
         }
     }
 }
