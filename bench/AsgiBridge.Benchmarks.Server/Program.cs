@@ -70,8 +70,8 @@ builder.WebHost.UseSockets(sockets =>
 
 if (settings.PoolBlockSize > 0)
 {
-    // Registered after Kestrel's own TryAdd, so Kestrel resolves this one.
-    builder.Services.AddSingleton<Microsoft.AspNetCore.Connections.IMemoryPoolFactory<byte>>(new LargeBlockMemoryPoolFactory(settings.PoolBlockSize));
+    // The library's opt-in (for raw Kestrel too: it only replaces Kestrel's memory pool factory).
+    builder.Services.AddAsgiTransportBlocks(options => options.BlockSize = settings.PoolBlockSize);
 }
 
 if (settings.Mode.StartsWith("asgi", StringComparison.Ordinal))

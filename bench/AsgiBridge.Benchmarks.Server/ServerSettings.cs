@@ -61,7 +61,7 @@ public sealed class ServerSettings
     /// </summary>
     public bool NoHostingDiagnostics { get; private set; }
 
-    /// <summary>The block size of <see cref="LargeBlockMemoryPoolFactory"/>, or 0 for Kestrel's pool.</summary>
+    /// <summary>The transport block size for <c>AddAsgiTransportBlocks</c>, or 0 for Kestrel's pool.</summary>
     public int PoolBlockSize { get; private set; }
 
     /// <summary>Whether allocations are sampled by type (<see cref="AllocationSampler"/>).</summary>
