@@ -29,6 +29,54 @@ internal abstract class HttpContextConnection : AsgiConnection
     /// <summary>The request; valid while the connection is in use.</summary>
     protected HttpContext Context { get; set; } = null!;
 
+    /// <summary>The bridge's instruments, counting the messages of every connection.</summary>
+    protected Diagnostics.AsgiMetrics Metrics { get; set; } = null!;
+
+    /// <summary>
+    /// Step 2's entry, shared by both cycles: a <c>receive</c> kept after its application returned raises; otherwise the
+    /// cycle reads the next event. Every call is counted.
+    /// </summary>
+    /// <param name="generation">The stamp the call carries.</param>
+    /// <returns>The next event.</returns>
+    public sealed override ValueTask<AsgiMessage> ReceiveAsync(int generation) =>
+        Metrics.CountReceived(IsCurrent(generation) ? ReceiveCurrent() : ValueTask.FromException<AsgiMessage>(Ended(null)));
+
+    /// <summary>
+    /// The entry of every <c>send</c>, shared by both cycles: no message, or a <c>send</c> kept after its application
+    /// returned, raises; otherwise the message is counted and the cycle sends it.
+    /// </summary>
+    /// <param name="message">The message.</param>
+    /// <param name="generation">The stamp the call carries.</param>
+    /// <returns>A task that completes when the message was handled.</returns>
+    public sealed override ValueTask SendAsync(AsgiMessage message, int generation)
+    {
+        if (message is null)
+        {
+            return ValueTask.FromException(new ArgumentNullException(nameof(message)));
+        }
+
+        if (!IsCurrent(generation))
+        {
+            return ValueTask.FromException(Ended(message));
+        }
+
+        if (Metrics.MessagesEnabled)
+        {
+            Metrics.MessageSent(message.Type);
+        }
+
+        return SendCurrent(message);
+    }
+
+    /// <summary>Reads the next event for the current application instance.</summary>
+    /// <returns>The event.</returns>
+    protected abstract ValueTask<AsgiMessage> ReceiveCurrent();
+
+    /// <summary>Sends a message of the current application instance.</summary>
+    /// <param name="message">The message, not null.</param>
+    /// <returns>A task that completes when the message was handled.</returns>
+    protected abstract ValueTask SendCurrent(AsgiMessage message);
+
     /// <inheritdoc />
     public sealed override int Generation => Volatile.Read(ref _generation);
 

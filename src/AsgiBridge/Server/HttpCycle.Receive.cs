@@ -9,15 +9,8 @@ namespace AsgiBridge.Server;
 internal sealed partial class HttpCycle
 {
     /// <inheritdoc />
-    public override ValueTask<AsgiMessage> ReceiveAsync(int generation) => _metrics.CountReceived(ReceiveCore(generation));
-
-    private ValueTask<AsgiMessage> ReceiveCore(int generation)
+    protected override ValueTask<AsgiMessage> ReceiveCurrent()
     {
-        if (!IsCurrent(generation))
-        {
-            return ValueTask.FromException<AsgiMessage>(Ended(null));
-        }
-
         while (true)
         {
             if (_requestBodyDone || ClientGone || IsResponseComplete)

@@ -13,23 +13,8 @@ namespace AsgiBridge.Server;
 internal sealed partial class HttpCycle
 {
     /// <inheritdoc />
-    public override ValueTask SendAsync(AsgiMessage message, int generation)
+    protected override ValueTask SendCurrent(AsgiMessage message)
     {
-        if (message is null)
-        {
-            return ValueTask.FromException(new ArgumentNullException(nameof(message)));
-        }
-
-        if (!IsCurrent(generation))
-        {
-            return ValueTask.FromException(Ended(message));
-        }
-
-        if (_metrics.MessagesEnabled)
-        {
-            _metrics.MessageSent(message.Type);
-        }
-
         if (!_sends.TryEnter())
         {
             return QueueSend(message);

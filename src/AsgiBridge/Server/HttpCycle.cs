@@ -39,7 +39,6 @@ internal sealed partial class HttpCycle : HttpContextConnection
     private readonly ReceiveSlot _receives = new();
 
     private AsgiBridgeRuntime _runtime = null!;
-    private AsgiMetrics _metrics = null!;
     private AsgiOptions _options = null!;
     private ILogger _logger = null!;
     private IHttpResponseBodyFeature _body = null!;
@@ -81,7 +80,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
     {
         Context = context;
         _runtime = runtime;
-        _metrics = runtime.Metrics;
+        Metrics = runtime.Metrics;
         _options = runtime.Options;
         _logger = runtime.Logger;
         _trailersAllowed = trailersAllowed;

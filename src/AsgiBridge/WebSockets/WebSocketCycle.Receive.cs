@@ -10,15 +10,8 @@ namespace AsgiBridge.WebSockets;
 internal sealed partial class WebSocketCycle
 {
     /// <inheritdoc />
-    public override ValueTask<AsgiMessage> ReceiveAsync(int generation) => _metrics.CountReceived(ReceiveCore(generation));
-
-    private ValueTask<AsgiMessage> ReceiveCore(int generation)
+    protected override ValueTask<AsgiMessage> ReceiveCurrent()
     {
-        if (!IsCurrent(generation))
-        {
-            return ValueTask.FromException<AsgiMessage>(Ended(null));
-        }
-
         if (Interlocked.Exchange(ref _connectDelivered, 1) == 0)
         {
             return new ValueTask<AsgiMessage>(WebSocketConnect.Instance);

@@ -13,23 +13,8 @@ namespace AsgiBridge.WebSockets;
 internal sealed partial class WebSocketCycle
 {
     /// <inheritdoc />
-    public override ValueTask SendAsync(AsgiMessage message, int generation)
+    protected override ValueTask SendCurrent(AsgiMessage message)
     {
-        if (message is null)
-        {
-            return ValueTask.FromException(new ArgumentNullException(nameof(message)));
-        }
-
-        if (!IsCurrent(generation))
-        {
-            return ValueTask.FromException(Ended(message));
-        }
-
-        if (_metrics.MessagesEnabled)
-        {
-            _metrics.MessageSent(message.Type);
-        }
-
         if (message is WebSocketSend data && Invalid(data) is { } invalid)
         {
             return ValueTask.FromException(Violation(invalid));

@@ -37,7 +37,6 @@ internal sealed partial class WebSocketCycle : HttpContextConnection
     private static readonly UTF8Encoding s_strictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly AsgiOptions _options;
-    private readonly Diagnostics.AsgiMetrics _metrics;
     private readonly ILogger _logger;
     private readonly CancellationToken _aborted;
     private readonly int _maxMessageSize;
@@ -61,7 +60,7 @@ internal sealed partial class WebSocketCycle : HttpContextConnection
     {
         Context = context;
         _options = runtime.Options;
-        _metrics = runtime.Metrics;
+        Metrics = runtime.Metrics;
         _logger = runtime.Logger;
         _aborted = context.RequestAborted;
         _maxMessageSize = Math.Max(0, _options.MaxWebSocketMessageSize);
