@@ -21,7 +21,10 @@ public sealed class AsgiCommunicator : IAsyncDisposable
 
     private readonly Channel<AsgiMessage> _input = Channel.CreateUnbounded<AsgiMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<AsgiMessage> _output = Channel.CreateUnbounded<AsgiMessage>();
+    private readonly List<AsgiMessage> _sent = [];
     private readonly Task _app;
+    private int _receiveCount;
+    private volatile bool _clientGone;
 
     /// <summary>Starts the application with the scope; it runs until it returns or the communicator is disposed.</summary>
     /// <param name="app">The application.</param>
@@ -40,6 +43,9 @@ public sealed class AsgiCommunicator : IAsyncDisposable
 
     /// <summary>Whether the application has returned (or raised).</summary>
     public bool IsCompleted => _app.IsCompleted;
+
+    /// <summary>How many times the application has called <c>receive</c> so far; a call still waiting counts.</summary>
+    public int ReceiveCount => Volatile.Read(ref _receiveCount);
 
     /// <summary>Queues a message for the application's <c>receive</c>.</summary>
     /// <param name="message">The message.</param>
@@ -117,6 +123,41 @@ public sealed class AsgiCommunicator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Returns every message the application has sent so far, in order, including those already read with
+    /// <see cref="ReceiveOutputAsync(TimeSpan?)"/>. The list is a copy: later sends do not change it.
+    /// </summary>
+    /// <returns>The messages sent so far.</returns>
+    public IReadOnlyList<AsgiMessage> GetOutput()
+    {
+        lock (_sent)
+        {
+            return [.. _sent];
+        }
+    }
+
+    /// <summary>
+    /// The client leaves, as the bridge reports it: from now on every send by the application throws
+    /// <see cref="AsgiClientDisconnectedException"/> (and is not recorded), and <c>receive</c> yields
+    /// <c>http.disconnect</c>, or <c>websocket.disconnect</c> with <paramref name="code"/>, after the input already queued.
+    /// </summary>
+    /// <param name="code">The close code for a WebSocket scope (default 1006, a dropped connection); unused for HTTP.</param>
+    /// <returns>A task that completes when the disconnect is queued.</returns>
+    /// <exception cref="InvalidOperationException">The scope is neither HTTP nor WebSocket.</exception>
+    public ValueTask DisconnectAsync(int code = 1006)
+    {
+        AsgiMessage disconnect = Scope switch
+        {
+            HttpScope => HttpDisconnect.Instance,
+            WebSocketScope => new WebSocketDisconnect(code),
+            _ => throw new InvalidOperationException($"A '{Scope.Type}' scope has no client to disconnect."),
+        };
+
+        // Sends fail before the application can see the disconnect, as with a server that noticed the client leave.
+        _clientGone = true;
+        return SendInputAsync(disconnect);
+    }
+
     /// <summary>Waits for the application to return and re-throws what it raised.</summary>
     /// <param name="timeout">How long to wait (default <see cref="DefaultTimeout"/>).</param>
     /// <returns>A task that completes when the application has returned.</returns>
@@ -142,11 +183,25 @@ public sealed class AsgiCommunicator : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    private async ValueTask<AsgiMessage> ReceiveAsync() => await _input.Reader.ReadAsync().ConfigureAwait(false);
+    private async ValueTask<AsgiMessage> ReceiveAsync()
+    {
+        Interlocked.Increment(ref _receiveCount);
+        return await _input.Reader.ReadAsync().ConfigureAwait(false);
+    }
 
     private ValueTask SendAsync(AsgiMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (_clientGone)
+        {
+            return ValueTask.FromException(new AsgiClientDisconnectedException("The client disconnected; the message could not be sent."));
+        }
+
+        lock (_sent)
+        {
+            _sent.Add(message);
+        }
+
         _output.Writer.TryWrite(message);
         return default;
     }

@@ -62,6 +62,18 @@ internal static class Asgi
         return await DrainAsync(communicator, disconnectAfterResponse: scope is HttpScope);
     }
 
+    /// <summary>
+    /// Starts an application that can reach its own communicator (to play the client from inside, e.g. leave in the
+    /// middle of a response, or to look at what it sent so far); it runs only once the communicator exists.
+    /// </summary>
+    public static AsgiCommunicator Start(AsgiScope scope, Func<AsgiCommunicator, AsgiApp> app)
+    {
+        var created = new TaskCompletionSource<AsgiCommunicator>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var communicator = new AsgiCommunicator(async (s, receive, send) => await app(await created.Task)(s, receive, send), scope);
+        created.SetResult(communicator);
+        return communicator;
+    }
+
     /// <summary>How long a hand-driven application may take for each step.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 

@@ -99,4 +99,118 @@ public sealed class AsgiCommunicatorTests
 
         Assert.Equal("HI", (await communicator.ReceiveOutputAsync<WebSocketSend>(TestApps.Timeout)).Text);
     }
+
+    [Fact]
+    public async Task Output_snapshot_holds_every_message_sent_so_far_and_is_a_copy()
+    {
+        var more = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        AsgiApp app = async (scope, receive, send) =>
+        {
+            await send(new HttpResponseStart(200));
+            await send(new HttpResponseBody("a"u8.ToArray(), moreBody: true));
+            await more.Task;
+            await send(new HttpResponseBody("b"u8.ToArray()));
+        };
+        await using var communicator = new AsgiCommunicator(app, new HttpScope());
+
+        Assert.Equal(200, (await communicator.ReceiveOutputAsync<HttpResponseStart>(TestApps.Timeout)).Status);
+        await communicator.ReceiveOutputAsync<HttpResponseBody>(TestApps.Timeout);
+        var before = communicator.GetOutput();
+        more.SetResult();
+        await communicator.WaitAsync(TestApps.Timeout);
+
+        Assert.Collection(before, m => Assert.IsType<HttpResponseStart>(m), m => Assert.True(((HttpResponseBody)m).MoreBody));
+        var after = communicator.GetOutput();
+        Assert.Equal(3, after.Count);
+        Assert.Same(before[1], after[1]);
+        Assert.False(((HttpResponseBody)after[2]).MoreBody);
+    }
+
+    [Fact]
+    public async Task Disconnect_queues_http_disconnect_after_the_input_and_later_sends_throw()
+    {
+        var received = new List<AsgiMessage>();
+        AsgiApp app = async (scope, receive, send) =>
+        {
+            await send(new HttpResponseStart(200));
+            received.Add(await receive());
+            received.Add(await receive());
+            await send(new HttpResponseBody("too late"u8.ToArray()));
+        };
+        await using var communicator = new AsgiCommunicator(app, new HttpScope());
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await communicator.ReceiveOutputAsync<HttpResponseStart>(TestApps.Timeout);
+
+        await communicator.DisconnectAsync();
+
+        var error = await Assert.ThrowsAsync<AsgiClientDisconnectedException>(() => communicator.WaitAsync(TestApps.Timeout));
+        Assert.Contains("disconnected", error.Message, StringComparison.Ordinal);
+        Assert.IsType<HttpRequestBody>(received[0]);
+        Assert.IsType<HttpDisconnect>(received[1]);
+        Assert.IsType<HttpResponseStart>(Assert.Single(communicator.GetOutput()));
+    }
+
+    [Fact]
+    public async Task Disconnect_of_a_websocket_carries_the_code_and_a_lifespan_scope_has_no_client()
+    {
+        var code = 0;
+        AsgiApp app = async (scope, receive, send) =>
+        {
+            await receive();
+            await send(WebSocketAccept.Default);
+            code = ((WebSocketDisconnect)await receive()).Code;
+            await send(WebSocketSend.FromText("too late"));
+        };
+        await using var communicator = new AsgiCommunicator(app, new WebSocketScope { Path = "/ws" });
+        await communicator.SendInputAsync(WebSocketConnect.Instance);
+        await communicator.ReceiveOutputAsync<WebSocketAccept>(TestApps.Timeout);
+
+        await communicator.DisconnectAsync(4001);
+
+        await Assert.ThrowsAsync<AsgiClientDisconnectedException>(() => communicator.WaitAsync(TestApps.Timeout));
+        Assert.Equal(4001, code);
+        await using var lifespan = new AsgiCommunicator((scope, receive, send) => Task.CompletedTask, new LifespanScope());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => lifespan.DisconnectAsync().AsTask());
+    }
+
+    [Fact]
+    public async Task Disconnect_of_a_websocket_defaults_to_1006_a_dropped_connection()
+    {
+        var code = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        AsgiApp app = async (scope, receive, send) =>
+        {
+            await receive();
+            code.SetResult(((WebSocketDisconnect)await receive()).Code);
+        };
+        await using var communicator = new AsgiCommunicator(app, new WebSocketScope { Path = "/ws" });
+        await communicator.SendInputAsync(WebSocketConnect.Instance);
+
+        await communicator.DisconnectAsync();
+        await communicator.WaitAsync(TestApps.Timeout);
+
+        Assert.Equal(1006, await code.Task);
+    }
+
+    [Fact]
+    public async Task Receive_count_includes_a_call_still_waiting()
+    {
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        AsgiApp app = async (scope, receive, send) =>
+        {
+            await receive();
+            var second = receive();
+            waiting.SetResult();
+            await second;
+        };
+        await using var communicator = new AsgiCommunicator(app, new HttpScope());
+        Assert.Equal(0, communicator.ReceiveCount);
+        await communicator.SendInputAsync(new HttpRequestBody("x"u8.ToArray(), moreBody: true));
+
+        await waiting.Task.WaitAsync(TestApps.Timeout);
+        Assert.Equal(2, communicator.ReceiveCount);
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await communicator.WaitAsync(TestApps.Timeout);
+
+        Assert.Equal(2, communicator.ReceiveCount);
+    }
 }

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 using AsgiBridge.Toolkit.Tests.Requests;
 using AsgiBridge.Toolkit;
 
@@ -6,24 +7,25 @@ namespace AsgiBridge.Toolkit.Tests.Endpoints;
 
 public sealed class WebSocketSessionTests
 {
-    private static (AsgiWebSocket Socket, FakeConnection Connection) Create(params AsgiMessage[] incoming)
+    private static async Task<(AsgiWebSocket Socket, ApplicationSide Side)> CreateAsync(params AsgiMessage[] incoming)
     {
-        var connection = new FakeConnection(http: false, incoming);
-        return (new AsgiWebSocket(Asgi.WebSocket("/ws", subprotocols: ["v2.chat", "v1.chat"]), connection.Receive, connection.Send), connection);
+        var scope = Asgi.WebSocket("/ws", subprotocols: ["v2.chat", "v1.chat"]);
+        var side = await ApplicationSide.StartAsync(scope, incoming);
+        return (new AsgiWebSocket(scope, side.Receive, side.Send), side);
     }
 
     [Fact]
     public async Task Accept_waits_for_connect_and_sends_the_chosen_subprotocol_and_headers()
     {
-        var (socket, connection) = Create();
+        var (socket, side) = await CreateAsync();
 
         var accept = socket.AcceptAsync("v2.chat", [new("x-session", "7")]);
         Assert.False(accept.IsCompleted);
         Assert.Equal(AsgiWebSocketState.Connecting, socket.State);
-        connection.Push(WebSocketConnect.Instance);
-        await accept.WaitAsync(FakeConnection.Timeout);
+        await side.Communicator.SendInputAsync(WebSocketConnect.Instance);
+        await accept.WaitAsync(Asgi.Timeout);
 
-        var sent = Assert.IsType<WebSocketAccept>(Assert.Single(connection.Sent));
+        var sent = Assert.IsType<WebSocketAccept>(Assert.Single(side.Communicator.GetOutput()));
         Assert.Equal("v2.chat", sent.Subprotocol);
         Assert.Equal("7", sent.Headers.GetFirst("x-session"));
         Assert.Equal(AsgiWebSocketState.Connected, socket.State);
@@ -32,17 +34,17 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Accepting_twice_throws()
     {
-        var (socket, connection) = Create(WebSocketConnect.Instance);
+        var (socket, side) = await CreateAsync(WebSocketConnect.Instance);
         await socket.AcceptAsync();
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => socket.AcceptAsync());
-        Assert.Single(connection.Sent);
+        Assert.Single(side.Communicator.GetOutput());
     }
 
     [Fact]
     public async Task Accept_rejects_a_first_message_that_is_not_connect()
     {
-        var (socket, _) = Create(WebSocketReceive.FromText("early"));
+        var (socket, _) = await CreateAsync(WebSocketReceive.FromText("early"));
 
         await Assert.ThrowsAsync<AsgiProtocolException>(() => socket.AcceptAsync());
     }
@@ -50,7 +52,7 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Receive_text_bytes_and_json()
     {
-        var (socket, _) = Create(
+        var (socket, _) = await CreateAsync(
             WebSocketConnect.Instance,
             WebSocketReceive.FromText("hello"),
             WebSocketReceive.FromBytes(new byte[] { 1, 2, 3 }),
@@ -69,7 +71,7 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Receiving_the_wrong_kind_throws_InvalidDataException()
     {
-        var (socket, _) = Create(WebSocketConnect.Instance, WebSocketReceive.FromBytes(new byte[] { 1 }), WebSocketReceive.FromText("t"));
+        var (socket, _) = await CreateAsync(WebSocketConnect.Instance, WebSocketReceive.FromBytes(new byte[] { 1 }), WebSocketReceive.FromText("t"));
         await socket.AcceptAsync();
 
         await Assert.ThrowsAsync<InvalidDataException>(() => socket.ReceiveTextAsync());
@@ -79,7 +81,7 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Receive_before_accept_throws()
     {
-        var (socket, _) = Create(WebSocketConnect.Instance);
+        var (socket, _) = await CreateAsync(WebSocketConnect.Instance);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => socket.ReceiveAsync());
     }
@@ -87,9 +89,9 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Iteration_yields_messages_and_ends_on_disconnect()
     {
-        var (socket, connection) = Create(WebSocketConnect.Instance, WebSocketReceive.FromText("a"), WebSocketReceive.FromBytes("b"u8.ToArray()));
+        var (socket, side) = await CreateAsync(WebSocketConnect.Instance, WebSocketReceive.FromText("a"), WebSocketReceive.FromBytes("b"u8.ToArray()));
         await socket.AcceptAsync();
-        connection.Push(new WebSocketDisconnect(1001, "going away"));
+        await side.Communicator.SendInputAsync(new WebSocketDisconnect(1001, "going away"));
 
         var texts = new List<string>();
         await foreach (var text in socket.ReadTextMessagesAsync())
@@ -105,7 +107,7 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Receive_after_disconnect_throws_with_the_code_and_reason()
     {
-        var (socket, _) = Create(WebSocketConnect.Instance, new WebSocketDisconnect(4000, "bye now"));
+        var (socket, _) = await CreateAsync(WebSocketConnect.Instance, new WebSocketDisconnect(4000, "bye now"));
         await socket.AcceptAsync();
 
         var first = await Assert.ThrowsAsync<AsgiWebSocketDisconnectedException>(() => socket.ReceiveTextAsync());
@@ -122,7 +124,7 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Send_text_bytes_and_json()
     {
-        var (socket, connection) = Create(WebSocketConnect.Instance);
+        var (socket, side) = await CreateAsync(WebSocketConnect.Instance);
         await socket.AcceptAsync();
 
         await socket.SendTextAsync("hi");
@@ -130,7 +132,7 @@ public sealed class WebSocketSessionTests
         await socket.SendJsonAsync(new Order("pen", 1), ToolkitJsonContext.Default.Order);
         await socket.SendJsonAsync(new { Ok = true });
 
-        var sent = connection.Sent.Skip(1).Cast<WebSocketSend>().ToList();
+        var sent = side.Communicator.GetOutput().Skip(1).Cast<WebSocketSend>().ToList();
         Assert.Equal("hi", sent[0].Text);
         Assert.Null(sent[0].Bytes);
         Assert.Equal([9, 8], sent[1].Bytes!.Value.ToArray());
@@ -142,37 +144,38 @@ public sealed class WebSocketSessionTests
     [Fact]
     public async Task Send_before_accept_throws()
     {
-        var (socket, connection) = Create(WebSocketConnect.Instance);
+        var (socket, side) = await CreateAsync(WebSocketConnect.Instance);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => socket.SendTextAsync("too early"));
-        Assert.Empty(connection.Sent);
+        Assert.Empty(side.Communicator.GetOutput());
     }
 
     [Fact]
     public async Task Close_before_accept_reads_connect_and_denies_the_connection()
     {
-        var (socket, connection) = Create(WebSocketConnect.Instance);
+        var (socket, side) = await CreateAsync(WebSocketConnect.Instance);
 
         await socket.CloseAsync(1008, "policy");
 
-        var close = Assert.IsType<WebSocketClose>(Assert.Single(connection.Sent));
+        var close = Assert.IsType<WebSocketClose>(Assert.Single(side.Communicator.GetOutput()));
         Assert.Equal(1008, close.Code);
         Assert.Equal("policy", close.Reason);
-        Assert.Equal(1, connection.ReceiveCalls);
+        Assert.Equal(1, side.Communicator.ReceiveCount);
         Assert.Equal(AsgiWebSocketState.Closed, socket.State);
     }
 
     [Fact]
     public async Task Close_after_accept_sends_close_once()
     {
-        var (socket, connection) = Create(WebSocketConnect.Instance);
+        var (socket, side) = await CreateAsync(WebSocketConnect.Instance);
         await socket.AcceptAsync();
 
         await socket.CloseAsync();
         await socket.CloseAsync(4001);
 
-        Assert.Equal(2, connection.Sent.Count);
-        var close = Assert.IsType<WebSocketClose>(connection.Sent[1]);
+        var sent = side.Communicator.GetOutput();
+        Assert.Equal(2, sent.Count);
+        var close = Assert.IsType<WebSocketClose>(sent[1]);
         Assert.Equal(1000, close.Code);
         Assert.Equal(1000, socket.CloseCode);
         await Assert.ThrowsAsync<AsgiWebSocketDisconnectedException>(() => socket.ReceiveAsync());
@@ -190,14 +193,16 @@ public sealed class WebSocketSessionTests
                 await socket.SendTextAsync($"{socket.PathParams["name"]}: {text}");
             }
         });
-        var connection = new FakeConnection(http: false, WebSocketConnect.Instance, WebSocketReceive.FromText("one"), WebSocketReceive.FromText("two"));
-        var run = router.App(Asgi.WebSocket("/echo/bot", subprotocols: ["echo"]), connection.Receive, connection.Send);
+        await using var communicator = new AsgiCommunicator(router.App, Asgi.WebSocket("/echo/bot", subprotocols: ["echo"]));
+        await communicator.SendInputAsync(WebSocketConnect.Instance);
+        await communicator.SendInputAsync(WebSocketReceive.FromText("one"));
+        await communicator.SendInputAsync(WebSocketReceive.FromText("two"));
 
-        Assert.Equal("echo", (await connection.WaitForSentAsync<WebSocketAccept>()).Subprotocol);
-        Assert.Equal("bot: one", (await connection.WaitForSentAsync<WebSocketSend>()).Text);
-        Assert.Equal("bot: two", (await connection.WaitForSentAsync<WebSocketSend>()).Text);
-        connection.Push(new WebSocketDisconnect(1000));
-        await run.WaitAsync(FakeConnection.Timeout);
+        Assert.Equal("echo", (await communicator.ReceiveOutputAsync<WebSocketAccept>(Asgi.Timeout)).Subprotocol);
+        Assert.Equal("bot: one", (await communicator.ReceiveOutputAsync<WebSocketSend>(Asgi.Timeout)).Text);
+        Assert.Equal("bot: two", (await communicator.ReceiveOutputAsync<WebSocketSend>(Asgi.Timeout)).Text);
+        await communicator.SendInputAsync(new WebSocketDisconnect(1000));
+        await communicator.WaitAsync(Asgi.Timeout);
     }
 
     [Fact]
@@ -205,6 +210,8 @@ public sealed class WebSocketSessionTests
     {
         var app = AsgiHandlers.FromWebSocket(_ => Task.CompletedTask);
 
-        await Assert.ThrowsAsync<NotSupportedException>(() => app(Asgi.Http("/"), new FakeConnection().Receive, new FakeConnection().Send));
+        await using var communicator = new AsgiCommunicator(app, Asgi.Http("/"));
+
+        await Assert.ThrowsAsync<NotSupportedException>(() => communicator.WaitAsync(Asgi.Timeout));
     }
 }

@@ -27,23 +27,22 @@ public sealed class BackgroundTasksMiddlewareTests
         var scheduled = Signal();
         var release = Signal();
         var workRan = Signal();
-        var connection = ScriptedConnection.Http();
         var sentWhenWorkRan = -1;
-        var app = new AsgiPipelineBuilder().UseBackgroundTasks(tracker).Run(async (scope, receive, send) =>
-        {
-            BackgroundTasksMiddleware.GetScheduler(scope)(_ =>
+        await using var communicator = Asgi.Start(MiddlewareScopes.Http("/signup", "POST"), client =>
+            new AsgiPipelineBuilder().UseBackgroundTasks(tracker).Run(async (scope, receive, send) =>
             {
-                sentWhenWorkRan = connection.Sent.Count;
-                workRan.SetResult();
-                return Task.CompletedTask;
-            });
-            await send(new HttpResponseStart(202));
-            await send(new HttpResponseBody("queued"u8.ToArray()));
-            scheduled.SetResult();
-            await release.Task;
-        }).Build();
-
-        var running = app(MiddlewareScopes.Http("/signup", "POST"), connection.Receive, connection.Send);
+                BackgroundTasksMiddleware.GetScheduler(scope)(_ =>
+                {
+                    sentWhenWorkRan = client.GetOutput().Count;
+                    workRan.SetResult();
+                    return Task.CompletedTask;
+                });
+                await send(new HttpResponseStart(202));
+                await send(new HttpResponseBody("queued"u8.ToArray()));
+                scheduled.SetResult();
+                await release.Task;
+            }).Build());
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
         await scheduled.Task.WaitAsync(Timeout);
 
         // The application has not returned yet: nothing may have been handed to the tracker.
@@ -51,7 +50,7 @@ public sealed class BackgroundTasksMiddlewareTests
         Assert.False(workRan.Task.IsCompleted);
 
         release.SetResult();
-        await running.WaitAsync(Timeout);
+        await communicator.WaitAsync(Timeout);
         await workRan.Task.WaitAsync(Timeout);
         Assert.Equal(2, sentWhenWorkRan);
     }
@@ -63,9 +62,8 @@ public sealed class BackgroundTasksMiddlewareTests
         AsgiScope? seen = null;
         var upstream = MiddlewareScopes.Http();
         var app = new AsgiPipelineBuilder().UseBackgroundTasks(tracker).Run(MiddlewareScopes.Ok(s => seen = s)).Build();
-        var connection = ScriptedConnection.Http();
 
-        await app(upstream, connection.Receive, connection.Send);
+        await Asgi.RunAsync(app, upstream, HttpRequestBody.Empty);
 
         Assert.NotSame(upstream, seen);
         Assert.IsType<AsgiBackgroundScheduler>(seen!["background"]);
@@ -88,12 +86,11 @@ public sealed class BackgroundTasksMiddlewareTests
             });
             await MiddlewareScopes.Ok()(scope, receive, send);
         }).Build();
-        var connection = ScriptedConnection.Http();
 
-        await app(MiddlewareScopes.Http(), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.Http(), HttpRequestBody.Empty);
         await tracker.WhenIdleAsync().WaitAsync(Timeout);
 
-        Assert.Equal(200, connection.Start!.Status);
+        Assert.Equal(200, sent.Start()!.Status);
         var failures = sink.WithEvent(67).ToList();
         Assert.Equal(2, failures.Count);
         Assert.All(failures, f => Assert.Equal(LogLevel.Error, f.Level));
@@ -116,9 +113,8 @@ public sealed class BackgroundTasksMiddlewareTests
             });
             throw new InvalidOperationException("handler failed");
         }).Build();
-        var connection = ScriptedConnection.Http();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => app(MiddlewareScopes.Http("/signup"), connection.Receive, connection.Send));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Asgi.RunAsync(app, MiddlewareScopes.Http("/signup"), HttpRequestBody.Empty));
         await tracker.WhenIdleAsync().WaitAsync(Timeout);
 
         Assert.False(ran);

@@ -14,33 +14,32 @@ namespace AsgiBridge.Toolkit.Tests.Middleware;
 
 public sealed class BearerAuthenticationMiddlewareTests
 {
-    private static async Task<(ScriptedConnection Connection, AsgiScope? Seen)> RunHttpAsync(BearerAuthenticationOptions options, HttpScope scope)
+    private static async Task<(IReadOnlyList<AsgiMessage> Sent, AsgiScope? Seen)> RunHttpAsync(BearerAuthenticationOptions options, HttpScope scope)
     {
         AsgiScope? seen = null;
         var app = new AsgiPipelineBuilder().UseBearerAuthentication(options).Run(MiddlewareScopes.Ok(s => seen = s)).Build();
-        var connection = ScriptedConnection.Http();
-        await app(scope, connection.Receive, connection.Send);
-        return (connection, seen);
+        var sent = await Asgi.RunAsync(app, scope, HttpRequestBody.Empty);
+        return (sent, seen);
     }
 
-    private static string Detail(ScriptedConnection connection)
+    private static string Detail(IReadOnlyList<AsgiMessage> sent)
     {
-        using var json = JsonDocument.Parse(connection.BodyText);
+        using var json = JsonDocument.Parse(sent.BodyText());
         return json.RootElement.GetProperty("detail").GetString()!;
     }
 
     [Fact]
     public async Task Missing_token_on_a_protected_path_gets_401_json_with_a_bearer_challenge()
     {
-        var (connection, seen) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/api/items"));
+        var (sent, seen) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/api/items"));
 
         Assert.Null(seen);
-        var start = connection.Start!;
+        var start = sent.Start()!;
         Assert.Equal(401, start.Status);
         Assert.Equal("application/json", start.Headers.GetFirst("content-type"));
         Assert.Equal("Bearer", start.Headers.GetFirst("www-authenticate"));
-        Assert.Equal("Not authenticated", Detail(connection));
-        Assert.Equal(connection.BodyText.Length.ToString(System.Globalization.CultureInfo.InvariantCulture), start.Headers.GetFirst("content-length"));
+        Assert.Equal("Not authenticated", Detail(sent));
+        Assert.Equal(sent.BodyText().Length.ToString(System.Globalization.CultureInfo.InvariantCulture), start.Headers.GetFirst("content-length"));
     }
 
     [Theory]
@@ -48,23 +47,23 @@ public sealed class BearerAuthenticationMiddlewareTests
     [InlineData("eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")]
     public async Task Malformed_token_gets_401_invalid_token(string token)
     {
-        var (connection, seen) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/api/items", headers: TestTokens.Bearer(token)));
+        var (sent, seen) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/api/items", headers: TestTokens.Bearer(token)));
 
         Assert.Null(seen);
-        Assert.Equal(401, connection.Start!.Status);
-        Assert.Equal("Invalid token", Detail(connection));
-        Assert.StartsWith("Bearer error=\"invalid_token\"", connection.Start.Headers.GetFirst("www-authenticate"), StringComparison.Ordinal);
+        Assert.Equal(401, sent.Start()!.Status);
+        Assert.Equal("Invalid token", Detail(sent));
+        Assert.StartsWith("Bearer error=\"invalid_token\"", sent.Start()!.Headers.GetFirst("www-authenticate"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Token_signed_with_another_key_is_refused()
     {
         var token = TestTokens.Create(key: TestTokens.OtherKey);
-        var (connection, seen) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/x", headers: TestTokens.Bearer(token)));
+        var (sent, seen) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/x", headers: TestTokens.Bearer(token)));
 
         Assert.Null(seen);
-        Assert.Equal(401, connection.Start!.Status);
-        Assert.Equal("Invalid token", Detail(connection));
+        Assert.Equal(401, sent.Start()!.Status);
+        Assert.Equal("Invalid token", Detail(sent));
     }
 
     [Fact]
@@ -72,9 +71,9 @@ public sealed class BearerAuthenticationMiddlewareTests
     {
         foreach (var token in new[] { TestTokens.Create(audience: "someone-else"), TestTokens.Create(issuer: "someone-else") })
         {
-            var (connection, seen) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/x", headers: TestTokens.Bearer(token)));
+            var (sent, seen) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/x", headers: TestTokens.Bearer(token)));
             Assert.Null(seen);
-            Assert.Equal(401, connection.Start!.Status);
+            Assert.Equal(401, sent.Start()!.Status);
         }
     }
 
@@ -82,21 +81,21 @@ public sealed class BearerAuthenticationMiddlewareTests
     public async Task Expired_token_gets_401_token_expired()
     {
         var token = TestTokens.Create(expiresIn: TimeSpan.FromMinutes(-10));
-        var (connection, seen) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/x", headers: TestTokens.Bearer(token)));
+        var (sent, seen) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/x", headers: TestTokens.Bearer(token)));
 
         Assert.Null(seen);
-        Assert.Equal(401, connection.Start!.Status);
-        Assert.Equal("Token expired", Detail(connection));
-        Assert.Contains("invalid_token", connection.Start.Headers.GetFirst("www-authenticate"), StringComparison.Ordinal);
+        Assert.Equal(401, sent.Start()!.Status);
+        Assert.Equal("Token expired", Detail(sent));
+        Assert.Contains("invalid_token", sent.Start()!.Headers.GetFirst("www-authenticate"), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task Valid_token_passes_with_the_principal_in_a_copied_scope()
     {
         var upstream = MiddlewareScopes.Http("/api/me", headers: new AsgiHeader("authorization", "bearer " + TestTokens.Create("alice")));
-        var (connection, seen) = await RunHttpAsync(TestTokens.Options("/api"), upstream);
+        var (sent, seen) = await RunHttpAsync(TestTokens.Options("/api"), upstream);
 
-        Assert.Equal(200, connection.Start!.Status);
+        Assert.Equal(200, sent.Start()!.Status);
         Assert.NotNull(seen);
         Assert.NotSame(upstream, seen);
         var user = Assert.IsType<ClaimsPrincipal>(seen[BearerAuthenticationMiddleware.UserKey]);
@@ -112,17 +111,17 @@ public sealed class BearerAuthenticationMiddlewareTests
         var options = TestTokens.Options("/api");
         foreach (var path in new[] { "/", "/apix", "/public/api" })
         {
-            var (connection, seen) = await RunHttpAsync(options, MiddlewareScopes.Http(path));
-            Assert.Equal(200, connection.Start!.Status);
+            var (sent, seen) = await RunHttpAsync(options, MiddlewareScopes.Http(path));
+            Assert.Equal(200, sent.Start()!.Status);
             Assert.False(seen!.ContainsKey("user"));
         }
 
         var (invalid, seenInvalid) = await RunHttpAsync(options, MiddlewareScopes.Http("/", headers: TestTokens.Bearer("garbage")));
-        Assert.Equal(200, invalid.Start!.Status);
+        Assert.Equal(200, invalid.Start()!.Status);
         Assert.False(seenInvalid!.ContainsKey("user"));
 
         var (valid, seenValid) = await RunHttpAsync(options, MiddlewareScopes.Http("/", headers: TestTokens.Bearer(TestTokens.Create("bob"))));
-        Assert.Equal(200, valid.Start!.Status);
+        Assert.Equal(200, valid.Start()!.Status);
         Assert.Equal("bob", ((ClaimsPrincipal)seenValid!["user"]!).FindFirst("sub")!.Value);
     }
 
@@ -134,9 +133,9 @@ public sealed class BearerAuthenticationMiddlewareTests
         var (nested, _) = await RunHttpAsync(options, MiddlewareScopes.Http("/mount/api/items", rootPath: "/mount"));
         var (mountOnly, _) = await RunHttpAsync(options, MiddlewareScopes.Http("/api/items", rootPath: "/api"));
 
-        Assert.Equal(401, exact.Start!.Status);
-        Assert.Equal(401, nested.Start!.Status);
-        Assert.Equal(200, mountOnly.Start!.Status);
+        Assert.Equal(401, exact.Start()!.Status);
+        Assert.Equal(401, nested.Start()!.Status);
+        Assert.Equal(200, mountOnly.Start()!.Status);
     }
 
     [Theory]
@@ -147,8 +146,8 @@ public sealed class BearerAuthenticationMiddlewareTests
     [InlineData("/ap", 200)]
     public async Task Prefixes_match_normalised_segments_in_any_case(string path, int status)
     {
-        var (connection, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http(path));
-        Assert.Equal(status, connection.Start!.Status);
+        var (sent, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http(path));
+        Assert.Equal(status, sent.Start()!.Status);
     }
 
     [Fact]
@@ -157,15 +156,15 @@ public sealed class BearerAuthenticationMiddlewareTests
         var (below, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/app/API/x", rootPath: "/app"));
         var (outside, _) = await RunHttpAsync(TestTokens.Options("/api"), MiddlewareScopes.Http("/api/x", rootPath: "/api"));
 
-        Assert.Equal(401, below.Start!.Status);
-        Assert.Equal(200, outside.Start!.Status);
+        Assert.Equal(401, below.Start()!.Status);
+        Assert.Equal(200, outside.Start()!.Status);
     }
 
     [Fact]
     public async Task Everything_is_protected_when_no_prefix_or_predicate_is_given()
     {
-        var (connection, _) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/anything"));
-        Assert.Equal(401, connection.Start!.Status);
+        var (sent, _) = await RunHttpAsync(TestTokens.Options(), MiddlewareScopes.Http("/anything"));
+        Assert.Equal(401, sent.Start()!.Status);
     }
 
     [Fact]
@@ -177,8 +176,8 @@ public sealed class BearerAuthenticationMiddlewareTests
         var (get, _) = await RunHttpAsync(options, MiddlewareScopes.Http("/never-used"));
         var (post, _) = await RunHttpAsync(options, MiddlewareScopes.Http("/x", "POST"));
 
-        Assert.Equal(200, get.Start!.Status);
-        Assert.Equal(401, post.Start!.Status);
+        Assert.Equal(200, get.Start()!.Status);
+        Assert.Equal(401, post.Start()!.Status);
     }
 
     [Fact]
@@ -199,9 +198,9 @@ public sealed class BearerAuthenticationMiddlewareTests
         Assert.Same(upstream, validatedFor);
         var (refused, _) = await RunHttpAsync(options, MiddlewareScopes.Http("/x", headers: TestTokens.Bearer("nope")));
 
-        Assert.Equal(200, accepted.Start!.Status);
+        Assert.Equal(200, accepted.Start()!.Status);
         Assert.Equal("carol", ((ClaimsPrincipal)seen!["user"]!).FindFirst("sub")!.Value);
-        Assert.Equal(401, refused.Start!.Status);
+        Assert.Equal(401, refused.Start()!.Status);
         Assert.Equal("Invalid token", Detail(refused));
     }
 
@@ -218,12 +217,11 @@ public sealed class BearerAuthenticationMiddlewareTests
         var called = false;
         var app = new AsgiPipelineBuilder().UseBearerAuthentication(TestTokens.Options("/ws"))
             .Run((scope, receive, send) => { called = true; return Task.CompletedTask; }).Build();
-        var connection = ScriptedConnection.WebSocket();
 
-        await app(MiddlewareScopes.WebSocket("/ws/chat"), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.WebSocket("/ws/chat"), WebSocketConnect.Instance);
 
         Assert.False(called);
-        var close = Assert.IsType<WebSocketClose>(Assert.Single(connection.Sent));
+        var close = Assert.IsType<WebSocketClose>(Assert.Single(sent));
         Assert.Equal(1008, close.Code);
         Assert.Equal("Not authenticated", close.Reason);
     }
@@ -233,11 +231,10 @@ public sealed class BearerAuthenticationMiddlewareTests
     {
         var app = new AsgiPipelineBuilder().UseBearerAuthentication(TestTokens.Options())
             .Run((scope, receive, send) => throw new InvalidOperationException("must not run")).Build();
-        var connection = ScriptedConnection.WebSocket();
 
-        await app(MiddlewareScopes.WebSocket("/ws", headers: TestTokens.Bearer(TestTokens.Create(key: TestTokens.OtherKey))), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.WebSocket("/ws", headers: TestTokens.Bearer(TestTokens.Create(key: TestTokens.OtherKey))), WebSocketConnect.Instance);
 
-        Assert.Equal(1008, Assert.IsType<WebSocketClose>(Assert.Single(connection.Sent)).Code);
+        Assert.Equal(1008, Assert.IsType<WebSocketClose>(Assert.Single(sent)).Code);
     }
 
     [Fact]
@@ -252,13 +249,12 @@ public sealed class BearerAuthenticationMiddlewareTests
             await receive();
             await send(WebSocketAccept.Default);
         }).Build();
-        var connection = ScriptedConnection.WebSocket();
         var upstream = MiddlewareScopes.WebSocket("/ws", "room=1&token=" + Uri.EscapeDataString(TestTokens.Create("dave")), new AsgiHeader("authorization", "Basic ZGF2ZTpwdw=="));
 
-        await app(upstream, connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, upstream, WebSocketConnect.Instance);
 
         Assert.Equal("dave", user!.FindFirst("sub")!.Value);
-        Assert.IsType<WebSocketAccept>(Assert.Single(connection.Sent));
+        Assert.IsType<WebSocketAccept>(Assert.Single(sent));
         Assert.False(upstream.ContainsKey("user"));
     }
 

@@ -22,9 +22,8 @@ public sealed class RequestLoggingMiddlewareTests
             await send(new HttpResponseBody("made"u8.ToArray()));
             loggedBeforeReturn = sink.Entries.Count;
         });
-        var connection = ScriptedConnection.Http();
 
-        await app(MiddlewareScopes.Http("/items/7", "POST"), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.Http("/items/7", "POST"), HttpRequestBody.Empty);
 
         Assert.Equal(0, loggedBeforeReturn);
         var entry = Assert.Single(sink.WithEvent(60));
@@ -35,8 +34,8 @@ public sealed class RequestLoggingMiddlewareTests
         Assert.Equal(201, entry.Values["StatusCode"]);
         Assert.True((double)entry.Values["ElapsedMilliseconds"]! >= 0);
         Assert.StartsWith("HTTP POST /items/7 responded 201 in ", entry.Message, StringComparison.Ordinal);
-        Assert.Equal(201, connection.Start!.Status);
-        Assert.Equal("made", connection.BodyText);
+        Assert.Equal(201, sent.Start()!.Status);
+        Assert.Equal("made", sent.BodyText());
     }
 
     [Fact]
@@ -48,9 +47,8 @@ public sealed class RequestLoggingMiddlewareTests
             await send(new HttpResponseStart(200));
             throw new InvalidOperationException("broken stream");
         });
-        var connection = ScriptedConnection.Http();
 
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => app(MiddlewareScopes.Http("/stream"), connection.Receive, connection.Send));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => Asgi.RunAsync(app, MiddlewareScopes.Http("/stream"), HttpRequestBody.Empty));
 
         Assert.Equal("broken stream", thrown.Message);
         var entry = Assert.Single(sink.WithEvent(61));
@@ -70,10 +68,8 @@ public sealed class RequestLoggingMiddlewareTests
             await send(new WebSocketAccept("chat"));
             Assert.IsType<WebSocketDisconnect>(await receive());
         });
-        var connection = ScriptedConnection.WebSocket();
-        connection.Push(new WebSocketDisconnect(1001));
 
-        await app(MiddlewareScopes.WebSocket("/ws/chat"), connection.Receive, connection.Send);
+        await Asgi.RunAsync(app, MiddlewareScopes.WebSocket("/ws/chat"), WebSocketConnect.Instance, new WebSocketDisconnect(1001));
 
         var accepted = Assert.Single(sink.WithEvent(62));
         Assert.Equal("/ws/chat", accepted.Values["Path"]);
@@ -94,9 +90,8 @@ public sealed class RequestLoggingMiddlewareTests
             await send(WebSocketAccept.Default);
             await send(new WebSocketClose(4000, "bye"));
         });
-        var connection = ScriptedConnection.WebSocket();
 
-        await app(MiddlewareScopes.WebSocket("/ws"), connection.Receive, connection.Send);
+        await Asgi.RunAsync(app, MiddlewareScopes.WebSocket("/ws"), WebSocketConnect.Instance);
 
         var closed = Assert.Single(sink.WithEvent(63));
         Assert.Equal(4000, closed.Values["CloseCode"]);
@@ -112,9 +107,8 @@ public sealed class RequestLoggingMiddlewareTests
             await receive();
             await send(new WebSocketClose(1008));
         });
-        var connection = ScriptedConnection.WebSocket();
 
-        await app(MiddlewareScopes.WebSocket("/ws"), connection.Receive, connection.Send);
+        await Asgi.RunAsync(app, MiddlewareScopes.WebSocket("/ws"), WebSocketConnect.Instance);
 
         var rejected = Assert.Single(sink.WithEvent(64));
         Assert.Equal(1008, rejected.Values["CloseCode"]);
@@ -132,9 +126,8 @@ public sealed class RequestLoggingMiddlewareTests
             await send(WebSocketAccept.Default);
             throw new InvalidOperationException("handler bug");
         });
-        var connection = ScriptedConnection.WebSocket();
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => app(MiddlewareScopes.WebSocket("/ws"), connection.Receive, connection.Send));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Asgi.RunAsync(app, MiddlewareScopes.WebSocket("/ws"), WebSocketConnect.Instance));
 
         var failed = Assert.Single(sink.WithEvent(73));
         Assert.Equal("InvalidOperationException", failed.Values["ExceptionType"]);
@@ -154,12 +147,19 @@ public sealed class RequestLoggingMiddlewareTests
             seenReceive = receive;
             return Task.CompletedTask;
         });
-        var connection = ScriptedConnection.Http();
+        AsgiSend? givenSend = null;
+        AsgiReceive? givenReceive = null;
 
-        await app(MiddlewareScopes.Http(), connection.Receive, connection.Send);
+        await Asgi.RunAsync((scope, receive, send) =>
+        {
+            // What the communicator hands the logging middleware must reach the inner application as it is.
+            givenSend = send;
+            givenReceive = receive;
+            return app(scope, receive, send);
+        }, MiddlewareScopes.Http(), HttpRequestBody.Empty);
 
-        Assert.Same(connection.Send, seenSend);
-        Assert.Same(connection.Receive, seenReceive);
+        Assert.Same(givenSend, seenSend);
+        Assert.Same(givenReceive, seenReceive);
         Assert.Empty(sink.Entries);
     }
 

@@ -31,18 +31,17 @@ public sealed class ServerErrorMiddlewareTests
             ThrowFromAHelperWithADistinctName();
             return Task.CompletedTask;
         });
-        var connection = ScriptedConnection.Http();
 
-        await app(MiddlewareScopes.Http("/boom"), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.Http("/boom"), HttpRequestBody.Empty);
 
-        Assert.Equal(500, connection.Start!.Status);
-        Assert.Equal("text/html; charset=utf-8", connection.Start.Headers.GetFirst("content-type"));
-        var html = connection.BodyText;
+        Assert.Equal(500, sent.Start()!.Status);
+        Assert.Equal("text/html; charset=utf-8", sent.Start()!.Headers.GetFirst("content-type"));
+        var html = sent.BodyText();
         Assert.Contains("System.InvalidOperationException", html, StringComparison.Ordinal);
         Assert.Contains("bad &lt;thing&gt; &amp; &quot;stuff&quot;", html, StringComparison.Ordinal);
         Assert.DoesNotContain("<thing>", html, StringComparison.Ordinal);
         Assert.Contains(nameof(ThrowFromAHelperWithADistinctName), html, StringComparison.Ordinal);
-        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(html).ToString(System.Globalization.CultureInfo.InvariantCulture), connection.Start.Headers.GetFirst("content-length"));
+        Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(html).ToString(System.Globalization.CultureInfo.InvariantCulture), sent.Start()!.Headers.GetFirst("content-length"));
         var logged = Assert.Single(sink.WithEvent(71));
         Assert.Equal(LogLevel.Error, logged.Level);
         Assert.IsType<InvalidOperationException>(logged.Exception);
@@ -53,14 +52,13 @@ public sealed class ServerErrorMiddlewareTests
     {
         var sink = new TestLogSink();
         var app = Wrap(sink, developerPage: false, (scope, receive, send) => throw new InvalidOperationException("secret detail"));
-        var connection = ScriptedConnection.Http();
 
-        await app(MiddlewareScopes.Http("/boom"), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.Http("/boom"), HttpRequestBody.Empty);
 
-        Assert.Equal(500, connection.Start!.Status);
-        Assert.Equal("text/plain; charset=utf-8", connection.Start.Headers.GetFirst("content-type"));
-        Assert.Equal("21", connection.Start.Headers.GetFirst("content-length"));
-        Assert.Equal("Internal Server Error", connection.BodyText);
+        Assert.Equal(500, sent.Start()!.Status);
+        Assert.Equal("text/plain; charset=utf-8", sent.Start()!.Headers.GetFirst("content-type"));
+        Assert.Equal("21", sent.Start()!.Headers.GetFirst("content-length"));
+        Assert.Equal("Internal Server Error", sent.BodyText());
         Assert.Single(sink.WithEvent(71));
     }
 
@@ -75,13 +73,15 @@ public sealed class ServerErrorMiddlewareTests
             await send(new HttpResponseBody("partial"u8.ToArray(), moreBody: true));
             throw failure;
         });
-        var connection = ScriptedConnection.Http();
+        await using var communicator = new AsgiCommunicator(app, MiddlewareScopes.Http());
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => app(MiddlewareScopes.Http(), connection.Receive, connection.Send));
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.WaitAsync(Asgi.Timeout));
 
+        var sent = communicator.GetOutput();
         Assert.Same(failure, thrown);
-        Assert.Equal(2, connection.Sent.Count);
-        Assert.Equal(200, connection.Start!.Status);
+        Assert.Equal(2, sent.Count);
+        Assert.Equal(200, sent.Start()!.Status);
         Assert.Empty(sink.WithEvent(71));
         Assert.Single(sink.WithEvent(72));
     }
@@ -92,14 +92,16 @@ public sealed class ServerErrorMiddlewareTests
         var sink = new TestLogSink();
         var disconnected = Wrap(sink, developerPage: true, (scope, receive, send) => throw new AsgiClientDisconnectedException());
         var websocket = Wrap(sink, developerPage: true, (scope, receive, send) => throw new InvalidOperationException("ws"));
-        var http = ScriptedConnection.Http();
-        var ws = ScriptedConnection.WebSocket();
+        await using var http = new AsgiCommunicator(disconnected, MiddlewareScopes.Http());
+        await using var ws = new AsgiCommunicator(websocket, MiddlewareScopes.WebSocket());
+        await http.SendInputAsync(HttpRequestBody.Empty);
+        await ws.SendInputAsync(WebSocketConnect.Instance);
 
-        await Assert.ThrowsAsync<AsgiClientDisconnectedException>(() => disconnected(MiddlewareScopes.Http(), http.Receive, http.Send));
-        await Assert.ThrowsAsync<InvalidOperationException>(() => websocket(MiddlewareScopes.WebSocket(), ws.Receive, ws.Send));
+        await Assert.ThrowsAsync<AsgiClientDisconnectedException>(() => http.WaitAsync(Asgi.Timeout));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => ws.WaitAsync(Asgi.Timeout));
 
-        Assert.Empty(http.Sent);
-        Assert.Empty(ws.Sent);
+        Assert.Empty(http.GetOutput());
+        Assert.Empty(ws.GetOutput());
         Assert.Empty(sink.Entries);
     }
 
@@ -134,12 +136,11 @@ public sealed class ServerErrorMiddlewareTests
     public async Task Successful_requests_are_untouched()
     {
         var app = Wrap(new TestLogSink(), developerPage: true, MiddlewareScopes.Ok(status: 204));
-        var connection = ScriptedConnection.Http();
 
-        await app(MiddlewareScopes.Http(), connection.Receive, connection.Send);
+        var sent = await Asgi.RunAsync(app, MiddlewareScopes.Http(), HttpRequestBody.Empty);
 
-        Assert.Equal(204, connection.Start!.Status);
-        Assert.Equal("ok", connection.BodyText);
+        Assert.Equal(204, sent.Start()!.Status);
+        Assert.Equal("ok", sent.BodyText());
     }
 
     [Theory]

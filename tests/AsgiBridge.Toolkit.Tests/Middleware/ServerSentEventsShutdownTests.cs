@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 
 namespace AsgiBridge.Toolkit.Tests.Middleware;
@@ -31,28 +32,31 @@ public sealed class ServerSentEventsShutdownTests
             }
         }
 
-        var connection = ScriptedConnection.Http();
         var sent = new List<string>();
-        AsgiSend send = message =>
-        {
-            if (message is HttpResponseBody { Body.Length: > 0 } body)
+        var response = new ServerSentEventsResponse(Produce, keepAliveInterval: TimeSpan.FromMilliseconds(20));
+        await using var communicator = Asgi.Start(MiddlewareScopes.Http("/events"), client => (scope, receive, send) =>
+            response.ExecuteAsync(scope, receive, async message =>
             {
-                var text = Encoding.UTF8.GetString(body.Body.Span);
-                if (text.StartsWith(':'))
+                if (message is HttpResponseBody { Body.Length: > 0 } body)
                 {
-                    // The client is gone: the keep-alive cannot be written, and the server reports the disconnect.
-                    connection.Push(HttpDisconnect.Instance);
-                    throw new AsgiClientDisconnectedException();
+                    var text = Encoding.UTF8.GetString(body.Body.Span);
+                    if (text.StartsWith(':'))
+                    {
+                        // The client is gone: the keep-alive cannot be written (the send below throws), and the server
+                        // reports the disconnect.
+                        await client.DisconnectAsync();
+                    }
+                    else
+                    {
+                        sent.Add(text);
+                    }
                 }
 
-                sent.Add(text);
-            }
+                await send(message);
+            }));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-            return ValueTask.CompletedTask;
-        };
-        var response = new ServerSentEventsResponse(Produce, keepAliveInterval: TimeSpan.FromMilliseconds(20));
-
-        await response.ExecuteAsync(MiddlewareScopes.Http("/events"), connection.Receive, send).WaitAsync(Timeout);
+        await communicator.WaitAsync(Timeout);
 
         Assert.True(response.ClientDisconnected);
         Assert.Equal(["data: first\n\n"], sent);
@@ -70,15 +74,15 @@ public sealed class ServerSentEventsShutdownTests
             await Task.Delay(System.Threading.Timeout.Infinite, token);
         }
 
-        var connection = ScriptedConnection.Http();
         var response = new ServerSentEventsResponse(Produce);
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, MiddlewareScopes.Http("/events"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        var running = response.ExecuteAsync(MiddlewareScopes.Http("/events"), connection.Receive, connection.Send);
         await waiting.Task.WaitAsync(Timeout);
-        connection.Push(HttpDisconnect.Instance);
-        await running.WaitAsync(Timeout);
+        await communicator.SendInputAsync(HttpDisconnect.Instance);
+        await communicator.WaitAsync(Timeout);
 
         Assert.True(response.ClientDisconnected);
-        Assert.Contains("data: only", connection.BodyText, StringComparison.Ordinal);
+        Assert.Contains("data: only", communicator.GetOutput().BodyText(), StringComparison.Ordinal);
     }
 }

@@ -17,8 +17,9 @@ public sealed class FormTests : IDisposable
         var bytes = await content.ReadAsByteArrayAsync();
         var contentType = content.Headers.ContentType!.ToString();
         var chunks = bytes.Chunk(chunkSize).Select((chunk, i) => (AsgiMessage)new HttpRequestBody(chunk, moreBody: (i + 1) * chunkSize < bytes.Length)).ToArray();
-        var connection = new FakeConnection(http: true, chunks);
-        return new AsgiRequest(Asgi.Http("/upload", "POST", headers: [("content-type", contentType)]), connection.Receive);
+        var scope = Asgi.Http("/upload", "POST", headers: [("content-type", contentType)]);
+        var side = await ApplicationSide.StartAsync(scope, chunks);
+        return new AsgiRequest(scope, side.Receive);
     }
 
     private static ByteArrayContent FilePart(byte[] data, string mediaType)
@@ -41,10 +42,11 @@ public sealed class FormTests : IDisposable
     [Fact]
     public async Task Urlencoded_form_fields_are_decoded_and_multi_valued()
     {
-        var connection = new FakeConnection(http: true,
+        var scope = Asgi.Http("/", "POST", headers: [("content-type", "application/x-www-form-urlencoded; charset=utf-8")]);
+        await using var connection = await ApplicationSide.StartAsync(scope,
             new HttpRequestBody("name=J%C3%BCrgen+M&tag=a&ta"u8.ToArray(), moreBody: true),
             new HttpRequestBody("g=b&empty="u8.ToArray()));
-        var request = new AsgiRequest(Asgi.Http("/", "POST", headers: [("content-type", "application/x-www-form-urlencoded; charset=utf-8")]), connection.Receive);
+        var request = new AsgiRequest(scope, connection.Receive);
 
         await using var form = await request.ReadFormAsync();
 
@@ -58,8 +60,9 @@ public sealed class FormTests : IDisposable
     [Fact]
     public async Task Form_can_be_read_after_the_body_was_buffered()
     {
-        var connection = new FakeConnection(http: true, new HttpRequestBody("a=1"u8.ToArray()));
-        var request = new AsgiRequest(Asgi.Http("/", "POST", headers: [("content-type", "application/x-www-form-urlencoded")]), connection.Receive);
+        var scope = Asgi.Http("/", "POST", headers: [("content-type", "application/x-www-form-urlencoded")]);
+        await using var connection = await ApplicationSide.StartAsync(scope, new HttpRequestBody("a=1"u8.ToArray()));
+        var request = new AsgiRequest(scope, connection.Receive);
         await request.ReadBodyAsync();
 
         await using var form = await request.ReadFormAsync();
@@ -165,12 +168,13 @@ public sealed class FormTests : IDisposable
         content.Add(new StringContent(new string('z', 200_000)), "essay");
         var bytes = await content.ReadAsByteArrayAsync();
         var chunks = bytes.Chunk(1000).Select((chunk, i) => (AsgiMessage)new HttpRequestBody(chunk, moreBody: (i + 1) * 1000 < bytes.Length)).ToArray();
-        var connection = new FakeConnection(http: true, chunks);
-        var request = new AsgiRequest(Asgi.Http("/", "POST", headers: [("content-type", content.Headers.ContentType!.ToString())]), connection.Receive);
+        var scope = Asgi.Http("/", "POST", headers: [("content-type", content.Headers.ContentType!.ToString())]);
+        await using var connection = await ApplicationSide.StartAsync(scope, chunks);
+        var request = new AsgiRequest(scope, connection.Receive);
 
         await Assert.ThrowsAsync<AsgiBadRequestException>(() => request.ReadFormAsync(new AsgiFormOptions { MaxFieldsSize = 2000 }));
 
-        Assert.True(connection.ReceiveCalls < chunks.Length / 4, $"read {connection.ReceiveCalls} of {chunks.Length} chunks");
+        Assert.True(connection.Communicator.ReceiveCount < chunks.Length / 4, $"read {connection.Communicator.ReceiveCount} of {chunks.Length} chunks");
     }
 
     [Theory]
@@ -180,8 +184,9 @@ public sealed class FormTests : IDisposable
     public async Task Body_that_is_not_a_form_is_a_400_bad_request(string? contentType)
     {
         var headers = contentType is null ? Array.Empty<(string, string)>() : [("content-type", contentType)];
-        var connection = new FakeConnection(http: true, new HttpRequestBody("{}"u8.ToArray()));
-        var request = new AsgiRequest(Asgi.Http("/", "POST", headers: headers), connection.Receive);
+        var scope = Asgi.Http("/", "POST", headers: headers);
+        await using var connection = await ApplicationSide.StartAsync(scope, new HttpRequestBody("{}"u8.ToArray()));
+        var request = new AsgiRequest(scope, connection.Receive);
 
         await Assert.ThrowsAsync<AsgiBadRequestException>(() => request.ReadFormAsync());
     }

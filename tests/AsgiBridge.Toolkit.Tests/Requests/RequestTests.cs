@@ -14,19 +14,19 @@ internal sealed partial class ToolkitJsonContext : JsonSerializerContext;
 
 public sealed class RequestTests
 {
-    private static (AsgiRequest Request, FakeConnection Connection) Create(HttpScope scope, params AsgiMessage[] incoming)
+    private static async Task<(AsgiRequest Request, ApplicationSide Side)> CreateAsync(HttpScope scope, params AsgiMessage[] incoming)
     {
-        var connection = new FakeConnection(http: true, incoming);
-        return (new AsgiRequest(scope, connection.Receive), connection);
+        var side = await ApplicationSide.StartAsync(scope, incoming);
+        return (new AsgiRequest(scope, side.Receive), side);
     }
 
     [Fact]
-    public void Method_path_and_url_parts()
+    public async Task Method_path_and_url_parts()
     {
         var scope = Asgi.Http("/api/caf\u00e9/a b", "POST", "x=1&y=%20z", "/api", ("host", "example.com:8443"));
         scope.Scheme = "https";
         scope.RawPath = "/api/caf%C3%A9/a%20b"u8.ToArray();
-        var (request, _) = Create(scope);
+        var (request, _) = await CreateAsync(scope);
 
         Assert.Equal("POST", request.Method);
         Assert.Equal("/api/caf\u00e9/a b", request.Path);
@@ -41,29 +41,29 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public void Url_without_host_header_uses_the_server_address()
+    public async Task Url_without_host_header_uses_the_server_address()
     {
         var scope = Asgi.Http("/p");
         scope.Server = new AsgiAddress("10.1.2.3", 8080);
-        var (request, _) = Create(scope);
+        var (request, _) = await CreateAsync(scope);
 
         Assert.Equal("http://10.1.2.3:8080/p", request.Url.ToString());
     }
 
     [Fact]
-    public void Url_with_an_ipv6_server_address_and_no_host_header()
+    public async Task Url_with_an_ipv6_server_address_and_no_host_header()
     {
         var scope = Asgi.Http("/p");
         scope.Server = new AsgiAddress("::1", 5000);
-        var (request, _) = Create(scope);
+        var (request, _) = await CreateAsync(scope);
 
         Assert.Equal("http://[::1]:5000/p", request.Url.ToString());
     }
 
     [Fact]
-    public void Query_parameters_are_decoded_and_multi_valued()
+    public async Task Query_parameters_are_decoded_and_multi_valued()
     {
-        var (request, _) = Create(Asgi.Http("/", query: "tag=a&tag=b%20c&q=caf%C3%A9&plus=1+2&empty="));
+        var (request, _) = await CreateAsync(Asgi.Http("/", query: "tag=a&tag=b%20c&q=caf%C3%A9&plus=1+2&empty="));
 
         Assert.Equal(new[] { "a", "b c" }, request.Query["tag"].Select(v => v ?? "<null>"));
         Assert.Equal("caf\u00e9", request.Query["q"].ToString());
@@ -73,9 +73,9 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public void Headers_are_case_insensitive_and_multi_valued()
+    public async Task Headers_are_case_insensitive_and_multi_valued()
     {
-        var (request, _) = Create(Asgi.Http("/", headers: [("accept", "text/html"), ("x-trace", "1"), ("accept", "application/json"), ("content-type", "text/plain")]));
+        var (request, _) = await CreateAsync(Asgi.Http("/", headers: [("accept", "text/html"), ("x-trace", "1"), ("accept", "application/json"), ("content-type", "text/plain")]));
 
         Assert.Equal(new[] { "text/html", "application/json" }, request.Headers["Accept"].Select(v => v ?? "<null>"));
         Assert.Equal("text/html", request.Headers.Get("ACCEPT"));
@@ -88,9 +88,9 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public void Cookies_from_one_or_several_headers_quoted_and_percent_encoded()
+    public async Task Cookies_from_one_or_several_headers_quoted_and_percent_encoded()
     {
-        var (request, _) = Create(Asgi.Http("/", headers:
+        var (request, _) = await CreateAsync(Asgi.Http("/", headers:
         [
             ("cookie", "session=abc123; theme=\"dark mode\"; name=J%C3%BCrgen"),
             ("cookie", "lang=fr; session=second-ignored"),
@@ -106,12 +106,12 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public void Client_and_path_params()
+    public async Task Client_and_path_params()
     {
         var scope = Asgi.Http("/");
         scope.Client = new AsgiAddress("192.0.2.7", 51000);
         scope.PathParams = new Dictionary<string, object?> { ["id"] = 3 };
-        var (request, _) = Create(scope);
+        var (request, _) = await CreateAsync(scope);
 
         Assert.Equal(new AsgiAddress("192.0.2.7", 51000), request.Client);
         Assert.Equal(3, request.PathParams["id"]);
@@ -135,7 +135,7 @@ public sealed class RequestTests
     [Fact]
     public async Task Body_bytes_join_the_chunks_and_are_kept()
     {
-        var (request, connection) = Create(Asgi.Http("/", "POST"),
+        var (request, side) = await CreateAsync(Asgi.Http("/", "POST"),
             new HttpRequestBody("hello "u8.ToArray(), moreBody: true),
             new HttpRequestBody("wor"u8.ToArray(), moreBody: true),
             new HttpRequestBody("ld"u8.ToArray()));
@@ -146,30 +146,30 @@ public sealed class RequestTests
         Assert.Equal("hello world", Encoding.UTF8.GetString(body));
         Assert.Same(body, again);
         Assert.Equal("hello world", await request.ReadTextAsync());
-        Assert.Equal(3, connection.ReceiveCalls);
+        Assert.Equal(3, side.Communicator.ReceiveCount);
     }
 
     [Fact]
     public async Task Streamed_body_yields_each_chunk_as_it_arrives_without_buffering()
     {
-        var (request, connection) = Create(Asgi.Http("/", "POST"));
+        var (request, side) = await CreateAsync(Asgi.Http("/", "POST"));
         await using var chunks = request.StreamAsync().GetAsyncEnumerator();
 
         var first = chunks.MoveNextAsync();
         Assert.False(first.IsCompleted);
-        connection.Push(new HttpRequestBody("one"u8.ToArray(), moreBody: true));
-        Assert.True(await first.AsTask().WaitAsync(FakeConnection.Timeout));
+        await side.Communicator.SendInputAsync(new HttpRequestBody("one"u8.ToArray(), moreBody: true));
+        Assert.True(await first.AsTask().WaitAsync(Asgi.Timeout));
         Assert.Equal("one", Encoding.UTF8.GetString(chunks.Current.Span));
 
         var second = chunks.MoveNextAsync();
         Assert.False(second.IsCompleted);
-        connection.Push(new HttpRequestBody(default, moreBody: true));
-        connection.Push(new HttpRequestBody("two"u8.ToArray()));
-        Assert.True(await second.AsTask().WaitAsync(FakeConnection.Timeout));
+        await side.Communicator.SendInputAsync(new HttpRequestBody(default, moreBody: true));
+        await side.Communicator.SendInputAsync(new HttpRequestBody("two"u8.ToArray()));
+        Assert.True(await second.AsTask().WaitAsync(Asgi.Timeout));
         Assert.Equal("two", Encoding.UTF8.GetString(chunks.Current.Span));
 
         Assert.False(await chunks.MoveNextAsync());
-        Assert.Equal(3, connection.ReceiveCalls);
+        Assert.Equal(3, side.Communicator.ReceiveCount);
         Assert.False(request.IsDisconnected);
         await Assert.ThrowsAsync<InvalidOperationException>(async () =>
         {
@@ -182,8 +182,8 @@ public sealed class RequestTests
     [Fact]
     public async Task Streamed_body_ends_when_the_client_disconnects()
     {
-        var (request, connection) = Create(Asgi.Http("/", "POST"), new HttpRequestBody("part"u8.ToArray(), moreBody: true));
-        connection.Disconnect();
+        var (request, side) = await CreateAsync(Asgi.Http("/", "POST"), new HttpRequestBody("part"u8.ToArray(), moreBody: true));
+        await side.Communicator.DisconnectAsync();
 
         var chunks = new List<string>();
         await foreach (var chunk in request.StreamAsync())
@@ -198,7 +198,7 @@ public sealed class RequestTests
     [Fact]
     public async Task Json_body_with_source_generated_metadata()
     {
-        var (request, _) = Create(Asgi.Http("/", "POST"), new HttpRequestBody("{\"item\":\"pen\",\"quantity\":3}"u8.ToArray()));
+        var (request, _) = await CreateAsync(Asgi.Http("/", "POST"), new HttpRequestBody("{\"item\":\"pen\",\"quantity\":3}"u8.ToArray()));
 
         var order = await request.ReadJsonAsync(ToolkitJsonContext.Default.Order);
 
@@ -208,7 +208,7 @@ public sealed class RequestTests
     [Fact]
     public async Task Json_body_with_reflection_and_web_defaults()
     {
-        var (request, _) = Create(Asgi.Http("/", "POST"),
+        var (request, _) = await CreateAsync(Asgi.Http("/", "POST"),
             new HttpRequestBody("{\"Item\":\"ink\",".ToUtf8(), moreBody: true),
             new HttpRequestBody("\"quantity\":12}".ToUtf8()));
 
@@ -220,7 +220,7 @@ public sealed class RequestTests
     [Fact]
     public async Task Json_body_that_is_not_json_throws_JsonException()
     {
-        var (request, _) = Create(Asgi.Http("/", "POST"), new HttpRequestBody("not json"u8.ToArray()));
+        var (request, _) = await CreateAsync(Asgi.Http("/", "POST"), new HttpRequestBody("not json"u8.ToArray()));
 
         await Assert.ThrowsAnyAsync<JsonException>(() => request.ReadJsonAsync(ToolkitJsonContext.Default.Order));
     }
@@ -228,15 +228,15 @@ public sealed class RequestTests
     [Fact]
     public async Task Disconnect_check_and_wait()
     {
-        var (request, connection) = Create(Asgi.Http("/", "POST"), new HttpRequestBody("x"u8.ToArray()));
+        var (request, side) = await CreateAsync(Asgi.Http("/", "POST"), new HttpRequestBody("x"u8.ToArray()));
         await request.ReadBodyAsync();
 
         Assert.False(request.IsDisconnected);
         var wait = request.WaitForDisconnectAsync();
         Assert.False(wait.IsCompleted);
-        connection.Disconnect();
+        await side.Communicator.DisconnectAsync();
 
-        await wait.WaitAsync(FakeConnection.Timeout);
+        await wait.WaitAsync(Asgi.Timeout);
         Assert.True(request.IsDisconnected);
         Assert.True(request.WaitForDisconnectAsync().IsCompleted);
     }
@@ -244,9 +244,9 @@ public sealed class RequestTests
     [Fact]
     public async Task IsDisconnected_notices_a_gone_client_without_an_explicit_wait()
     {
-        var (request, connection) = Create(Asgi.Http("/", "POST"), new HttpRequestBody("x"u8.ToArray()));
+        var (request, side) = await CreateAsync(Asgi.Http("/", "POST"), new HttpRequestBody("x"u8.ToArray()));
         await request.ReadBodyAsync();
-        connection.Disconnect();
+        await side.Communicator.DisconnectAsync();
 
         Assert.True(request.IsDisconnected);
     }
@@ -254,16 +254,16 @@ public sealed class RequestTests
     [Fact]
     public async Task Waiting_for_the_disconnect_discards_the_unread_body()
     {
-        var (request, connection) = Create(Asgi.Http("/", "POST"),
+        var (request, side) = await CreateAsync(Asgi.Http("/", "POST"),
             new HttpRequestBody("a"u8.ToArray(), moreBody: true),
             new HttpRequestBody("b"u8.ToArray()));
 
         var wait = request.WaitForDisconnectAsync();
-        connection.Disconnect();
-        await wait.WaitAsync(FakeConnection.Timeout);
+        await side.Communicator.DisconnectAsync();
+        await wait.WaitAsync(Asgi.Timeout);
 
         Assert.True(request.IsDisconnected);
-        Assert.Equal(3, connection.ReceiveCalls);
+        Assert.Equal(3, side.Communicator.ReceiveCount);
     }
 
     [Fact]
@@ -290,10 +290,10 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public void FromScope_on_a_scope_copy_gives_a_view_of_the_copy()
+    public async Task FromScope_on_a_scope_copy_gives_a_view_of_the_copy()
     {
         var scope = Asgi.Http("/");
-        var connection = new FakeConnection();
+        await using var connection = await ApplicationSide.StartAsync(scope);
         var upstream = AsgiRequest.FromScope(scope, connection.Receive);
         var copy = (HttpScope)scope.Copy();
         copy.PathParams = new Dictionary<string, object?> { ["x"] = 1 };
@@ -310,10 +310,10 @@ public sealed class RequestTests
     }
 
     [Fact]
-    public void FromScope_shares_one_request_per_connection()
+    public async Task FromScope_shares_one_request_per_connection()
     {
         var scope = Asgi.Http("/");
-        var connection = new FakeConnection();
+        await using var connection = await ApplicationSide.StartAsync(scope);
 
         Assert.Same(AsgiRequest.FromScope(scope, connection.Receive), AsgiRequest.FromScope(scope, connection.Receive));
     }

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 
@@ -9,21 +10,22 @@ public sealed class BackgroundTaskTests
     [Fact]
     public async Task Background_tasks_run_in_order_after_the_whole_response_was_sent()
     {
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var log = new List<string>();
-        var response = new TextResponse("done")
+        await using var communicator = Asgi.Start(Asgi.Http("/"), client => new TextResponse("done")
             .AddBackgroundTask(async () =>
             {
                 await Task.Yield();
-                log.Add($"first after {connection.Sent.Count} messages, complete={connection.Response().Complete}");
+                log.Add($"first after {client.GetOutput().Count} messages, complete={CapturedResponse.From(client.GetOutput()).Complete}");
             })
             .AddBackgroundTask(() =>
             {
                 log.Add("second");
                 return Task.CompletedTask;
-            });
+            })
+            .ExecuteAsync);
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        await response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
+        await communicator.WaitAsync(Asgi.Timeout);
 
         Assert.Equal(["first after 2 messages, complete=True", "second"], log);
     }
@@ -31,13 +33,14 @@ public sealed class BackgroundTaskTests
     [Fact]
     public async Task Background_task_exception_propagates_after_the_response()
     {
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new TextResponse("sent").AddBackgroundTask(() => throw new InvalidOperationException("mail server down"));
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.WaitAsync(Asgi.Timeout));
 
         Assert.Equal("mail server down", error.Message);
-        Assert.True(connection.Response().Complete);
+        Assert.True(CapturedResponse.From(communicator.GetOutput()).Complete);
     }
 
     [Fact]
@@ -56,12 +59,12 @@ public sealed class BackgroundTaskTests
                 })
                 .ExecuteAsync(scope, receive, send)));
 
-        var text = await host.Client.GetStringAsync("/signup").WaitAsync(FakeConnection.Timeout);
+        var text = await host.Client.GetStringAsync("/signup").WaitAsync(Asgi.Timeout);
 
         Assert.Equal("welcome email queued", text);
-        await started.Task.WaitAsync(FakeConnection.Timeout);
+        await started.Task.WaitAsync(Asgi.Timeout);
         Assert.False(finished.Task.IsCompleted);
         release.SetResult();
-        await finished.Task.WaitAsync(FakeConnection.Timeout);
+        await finished.Task.WaitAsync(Asgi.Timeout);
     }
 }

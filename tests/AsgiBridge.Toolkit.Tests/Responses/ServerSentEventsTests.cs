@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Threading.Channels;
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 
@@ -10,6 +11,18 @@ namespace AsgiBridge.Toolkit.Tests.Responses;
 public sealed class ServerSentEventsTests
 {
     private static string Text(HttpResponseBody body) => Encoding.UTF8.GetString(body.Body.Span);
+
+    /// <summary>Reads what the application sends until a body chunk matches <paramref name="predicate"/>.</summary>
+    private static async Task<HttpResponseBody> NextBodyAsync(AsgiCommunicator communicator, Func<HttpResponseBody, bool> predicate)
+    {
+        while (true)
+        {
+            if (await communicator.ReceiveOutputAsync(Asgi.Timeout) is HttpResponseBody body && predicate(body))
+            {
+                return body;
+            }
+        }
+    }
 
     [Fact]
     public void Event_formatting_with_every_field_and_multi_line_data()
@@ -77,16 +90,19 @@ public sealed class ServerSentEventsTests
 
         // The first event is queued before the response starts, so it cannot lose a race with the 30 ms keep-alive.
         next.Writer.TryWrite(new ServerSentEvent("first"));
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
-        var run = new ServerSentEventsResponse(Events, TimeSpan.FromMilliseconds(30)).ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
+        await using var communicator = new AsgiCommunicator(new ServerSentEventsResponse(Events, TimeSpan.FromMilliseconds(30)).ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        Assert.Equal("data: first\n\n", Text(await connection.WaitForSentAsync<HttpResponseBody>(b => !b.Body.IsEmpty)));
-        Assert.Equal(": keep-alive\n\n", Text(await connection.WaitForSentAsync<HttpResponseBody>(b => !b.Body.IsEmpty)));
+        Assert.Equal("data: first\n\n", Text(await NextBodyAsync(communicator, b => !b.Body.IsEmpty)));
+        Assert.Equal(": keep-alive\n\n", Text(await NextBodyAsync(communicator, b => !b.Body.IsEmpty)));
         next.Writer.TryWrite(new ServerSentEvent("second"));
-        await connection.WaitForSentAsync<HttpResponseBody>(b => Text(b) == "data: second\n\n");
+        await NextBodyAsync(communicator, b => Text(b) == "data: second\n\n");
         next.Writer.Complete();
-        await connection.WaitForSentAsync<HttpResponseBody>(b => !b.MoreBody);
-        await run.WaitAsync(FakeConnection.Timeout);
+        await NextBodyAsync(communicator, b => !b.MoreBody);
+
+        // A spec-following server: once the response is complete, receive yields http.disconnect.
+        await communicator.SendInputAsync(HttpDisconnect.Instance);
+        await communicator.WaitAsync(Asgi.Timeout);
     }
 
     [Fact]
@@ -129,15 +145,15 @@ public sealed class ServerSentEventsTests
             }
         }
 
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new ServerSentEventsResponse(Events, TimeSpan.FromMilliseconds(20));
-        var run = response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
-        await connection.WaitForSentAsync<HttpResponseBody>(b => !b.Body.IsEmpty);
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await NextBodyAsync(communicator, b => !b.Body.IsEmpty);
 
-        connection.Disconnect();
+        await communicator.DisconnectAsync();
 
-        await run.WaitAsync(FakeConnection.Timeout);
-        await cancelled.Task.WaitAsync(FakeConnection.Timeout);
+        await communicator.WaitAsync(Asgi.Timeout);
+        await cancelled.Task.WaitAsync(Asgi.Timeout);
         Assert.True(response.ClientDisconnected);
     }
 
@@ -152,14 +168,14 @@ public sealed class ServerSentEventsTests
             yield return new ServerSentEvent("never");
         }
 
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new ServerSentEventsResponse(Events, Timeout.InfiniteTimeSpan);
-        var run = response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
-        await connection.WaitForSentAsync<HttpResponseBody>(b => !b.Body.IsEmpty);
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await NextBodyAsync(communicator, b => !b.Body.IsEmpty);
 
-        connection.Disconnect();
+        await communicator.DisconnectAsync();
 
-        await run.WaitAsync(FakeConnection.Timeout);
+        await communicator.WaitAsync(Asgi.Timeout);
         Assert.True(response.ClientDisconnected);
     }
 
@@ -200,7 +216,7 @@ public sealed class ServerSentEventsTests
 
         response.Dispose();
 
-        await cancelled.Task.WaitAsync(FakeConnection.Timeout);
+        await cancelled.Task.WaitAsync(Asgi.Timeout);
         await host.App.StopAsync();
         Assert.Empty(host.Logs.Problems);
     }

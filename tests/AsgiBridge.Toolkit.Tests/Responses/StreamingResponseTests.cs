@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 
@@ -21,25 +22,28 @@ public sealed class StreamingResponseTests
             yield return Bytes("two");
         }
 
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new StreamingResponse(Produce, mediaType: "text/plain");
-        var run = response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        var start = await connection.WaitForSentAsync<HttpResponseStart>();
+        var start = await communicator.ReceiveOutputAsync<HttpResponseStart>(Asgi.Timeout);
         Assert.Equal(200, start.Status);
         Assert.Equal("text/plain; charset=utf-8", start.Headers.GetFirst("content-type"));
         Assert.Null(start.Headers.GetFirst("content-length"));
-        var first = await connection.WaitForSentAsync<HttpResponseBody>();
+        var first = await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
         Assert.Equal("one", Encoding.UTF8.GetString(first.Body.Span));
         Assert.True(first.MoreBody);
         Assert.False(produceSecond.Task.IsCompleted);
 
         produceSecond.SetResult();
-        var second = await connection.WaitForSentAsync<HttpResponseBody>();
+        var second = await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
         Assert.Equal("two", Encoding.UTF8.GetString(second.Body.Span));
-        var last = await connection.WaitForSentAsync<HttpResponseBody>();
+        var last = await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
         Assert.False(last.MoreBody);
-        await run.WaitAsync(FakeConnection.Timeout);
+
+        // A spec-following server: once the response is complete, receive yields http.disconnect.
+        await communicator.SendInputAsync(HttpDisconnect.Instance);
+        await communicator.WaitAsync(Asgi.Timeout);
         Assert.False(response.ClientDisconnected);
     }
 
@@ -83,30 +87,30 @@ public sealed class StreamingResponseTests
             }
         }
 
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new StreamingResponse(Produce);
-        var run = response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
-        await connection.WaitForSentAsync<HttpResponseBody>();
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await communicator.ReceiveOutputAsync<HttpResponseStart>(Asgi.Timeout);
+        await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
 
-        connection.Disconnect();
+        await communicator.DisconnectAsync();
 
-        await run.WaitAsync(FakeConnection.Timeout);
-        await cancelled.Task.WaitAsync(FakeConnection.Timeout);
+        await communicator.WaitAsync(Asgi.Timeout);
+        await cancelled.Task.WaitAsync(Asgi.Timeout);
         Assert.True(response.ClientDisconnected);
-        Assert.Equal(["tick"], connection.Sent.OfType<HttpResponseBody>().Select(b => Encoding.UTF8.GetString(b.Body.Span)));
+        Assert.Equal(["tick"], communicator.GetOutput().OfType<HttpResponseBody>().Select(b => Encoding.UTF8.GetString(b.Body.Span)));
     }
 
     [Fact]
     public async Task Send_failing_because_the_client_left_ends_quietly_and_cancels_the_producer()
     {
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
-        async IAsyncEnumerable<ReadOnlyMemory<byte>> Produce([EnumeratorCancellation] CancellationToken token)
+        async IAsyncEnumerable<ReadOnlyMemory<byte>> Produce(AsgiCommunicator client, [EnumeratorCancellation] CancellationToken token)
         {
             try
             {
                 yield return Bytes("a");
-                connection.Disconnect();
+                await client.DisconnectAsync();
                 yield return Bytes("b");
             }
             finally
@@ -119,11 +123,17 @@ public sealed class StreamingResponseTests
             }
         }
 
-        var response = new StreamingResponse(Produce);
-        await response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout);
+        StreamingResponse? response = null;
+        await using var communicator = Asgi.Start(Asgi.Http("/"), client =>
+        {
+            response = new StreamingResponse(token => Produce(client, token));
+            return response.ExecuteAsync;
+        });
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await communicator.WaitAsync(Asgi.Timeout);
 
-        Assert.True(response.ClientDisconnected);
-        await cancelled.Task.WaitAsync(FakeConnection.Timeout);
+        Assert.True(response!.ClientDisconnected);
+        await cancelled.Task.WaitAsync(Asgi.Timeout);
     }
 
     [Fact]
@@ -137,14 +147,15 @@ public sealed class StreamingResponseTests
             yield return Bytes("never");
         }
 
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new StreamingResponse(_ => Produce());
-        var run = response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send);
-        await connection.WaitForSentAsync<HttpResponseBody>();
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await communicator.ReceiveOutputAsync<HttpResponseStart>(Asgi.Timeout);
+        await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
 
-        connection.Disconnect();
+        await communicator.DisconnectAsync();
 
-        await run.WaitAsync(FakeConnection.Timeout);
+        await communicator.WaitAsync(Asgi.Timeout);
         Assert.True(response.ClientDisconnected);
     }
 
@@ -158,10 +169,11 @@ public sealed class StreamingResponseTests
             throw new InvalidOperationException("source failed");
         }
 
-        var connection = new FakeConnection(http: true, HttpRequestBody.Empty);
         var response = new StreamingResponse(Produce());
+        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => response.ExecuteAsync(Asgi.Http("/"), connection.Receive, connection.Send).WaitAsync(FakeConnection.Timeout));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => communicator.WaitAsync(Asgi.Timeout));
         Assert.Equal("source failed", error.Message);
         Assert.False(response.ClientDisconnected);
     }
@@ -207,8 +219,8 @@ public sealed class StreamingResponseTests
 
         response.Dispose();
 
-        await cancelled.Task.WaitAsync(FakeConnection.Timeout);
-        Assert.True(await appDone.Task.WaitAsync(FakeConnection.Timeout));
+        await cancelled.Task.WaitAsync(Asgi.Timeout);
+        Assert.True(await appDone.Task.WaitAsync(Asgi.Timeout));
         await host.App.StopAsync();
         Assert.Empty(host.Logs.Problems);
     }
@@ -216,7 +228,7 @@ public sealed class StreamingResponseTests
     internal static async Task<string> ReadTextAsync(Stream stream, int length)
     {
         var buffer = new byte[length];
-        await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(FakeConnection.Timeout);
+        await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(Asgi.Timeout);
         return Encoding.UTF8.GetString(buffer);
     }
 }
