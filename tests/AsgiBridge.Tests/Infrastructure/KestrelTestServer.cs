@@ -1,6 +1,7 @@
 using System.Net;
 using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
+using AsgiBridge.TestInfrastructure.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
+using AsgiBridge.TestInfrastructure.Logging;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

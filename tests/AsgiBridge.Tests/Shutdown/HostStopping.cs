@@ -1,4 +1,5 @@
 using AsgiBridge.TestInfrastructure.Kestrel;
+using AsgiBridge.TestInfrastructure.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -19,6 +20,6 @@ internal static class HostStopping
 internal static class BridgeLogs
 {
     /// <summary>The entries of <paramref name="category"/> with <paramref name="eventId"/>.</summary>
-    public static IReadOnlyList<TestInfrastructure.Logging.LogEntry> Bridge(this TestInfrastructure.Logging.TestLogSink logs, int eventId, string category = "AsgiBridge") =>
+    public static IReadOnlyList<LogEntry> Bridge(this TestLogSink logs, int eventId, string category = "AsgiBridge") =>
         [.. logs.Entries.Where(e => e.Category == category && e.EventId.Id == eventId)];
 }

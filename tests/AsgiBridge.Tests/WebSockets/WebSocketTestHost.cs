@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.WebSockets;
 using AsgiBridge.Hosting;
+using AsgiBridge.TestInfrastructure.Logging;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
