@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Http;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Http;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 
