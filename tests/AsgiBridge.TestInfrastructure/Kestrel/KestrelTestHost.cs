@@ -1,5 +1,6 @@
 using System.Net;
 using AsgiBridge.Hosting;
+using AsgiBridge.Lifespan;
 using AsgiBridge.TestInfrastructure.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -46,6 +47,17 @@ public sealed class KestrelTestHost : IAsyncDisposable
 
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>
+    /// Bridge options for tests about connections only (pass as <c>asgi</c>): lifespan off, so the application never sees
+    /// a lifespan scope and the host starts without a startup handshake.
+    /// </summary>
+    /// <param name="options">The bridge options.</param>
+    public static void LifespanOff(AsgiOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Lifespan.Mode = LifespanMode.Off;
+    }
 
     /// <summary>Starts a host that runs <paramref name="asgiApp"/> through <c>UseAsgi</c>.</summary>
     /// <param name="asgiApp">The application.</param>
