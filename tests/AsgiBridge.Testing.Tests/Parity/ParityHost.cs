@@ -3,16 +3,16 @@ using AsgiBridge.TestInfrastructure.Kestrel;
 namespace AsgiBridge.Testing.Tests.Parity;
 
 /// <summary>
-/// The Kestrel half of the parity suite: one <see cref="KestrelTestHost"/> (HTTP/1.1 and h2c) serving
+/// The parity suite's class fixture, no host of its own: one <see cref="KestrelTestHost"/> (HTTP/1.1 and h2c) serving
 /// <see cref="WebSocketParityApps.App"/> (which hands HTTP scopes to <see cref="ParityApps.App"/>) through <c>UseAsgi</c>,
-/// with lifespan off, as the in-process side runs it.
+/// with lifespan off, shared by a test class, and the in-process twin each test compares it with.
 /// </summary>
 public sealed class ParityHost : IAsyncLifetime
 {
     public KestrelTestHost Kestrel { get; private set; } = null!;
 
     public async Task InitializeAsync() =>
-        Kestrel = await KestrelTestHost.StartAsync(WebSocketParityApps.App, asgi => asgi.Lifespan.Mode = AsgiBridge.Lifespan.LifespanMode.Off);
+        Kestrel = await KestrelTestHost.StartAsync(WebSocketParityApps.App, KestrelTestHost.LifespanOff);
 
     public async Task DisposeAsync()
     {

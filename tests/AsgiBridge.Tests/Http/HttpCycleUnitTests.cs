@@ -1,6 +1,7 @@
 using System.Text;
 using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Logging;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;

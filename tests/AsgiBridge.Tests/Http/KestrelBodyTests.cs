@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Http;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -13,13 +15,13 @@ public sealed class KestrelBodyTests
     private static readonly TimeSpan s_timeout = AsgiTestApps.Timeout;
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Streamed_request_body_arrives_chunk_by_chunk_with_more_body(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Streamed_request_body_arrives_chunk_by_chunk_with_more_body(KestrelProtocol protocol)
     {
         var received = new List<HttpRequestBody>();
         var gotChunk = new SemaphoreSlim(0);
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             while (true)
             {
@@ -37,7 +39,7 @@ public sealed class KestrelBodyTests
             }
 
             await AsgiTestApps.SendTextAsync(send, 200, Encoding.ASCII.GetString(AsgiTestApps.Concat(received)));
-        });
+        }, KestrelTestHost.LifespanOff);
 
         string[] pieces = ["alpha", "beta", "gamma"];
         var content = new StreamingContent(async stream =>
@@ -53,9 +55,9 @@ public sealed class KestrelBodyTests
         });
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = content };
-        using var response = await server.CreateClient(version).SendAsync(request);
+        using var response = await server.CreateClient(protocol).SendAsync(request);
         Assert.Equal("alphabetagamma", await response.Content.ReadAsStringAsync());
-        if (version == "1.1")
+        if (protocol == KestrelProtocol.Http1)
         {
             Assert.True(request.Headers.TransferEncodingChunked);
         }
@@ -67,29 +69,29 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Content_length_body_ends_with_more_body_false_on_the_last_byte(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Content_length_body_ends_with_more_body_false_on_the_last_byte(KestrelProtocol protocol)
     {
         List<HttpRequestBody>? received = null;
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             received = await AsgiTestApps.ReadAllAsync(receive);
             await AsgiTestApps.SendTextAsync(send, 200, Convert.ToHexString(AsgiTestApps.Concat(received)));
-        });
+        }, KestrelTestHost.LifespanOff);
 
         var payload = Enumerable.Range(0, 300_000).Select(i => (byte)i).ToArray();
-        using var response = await server.CreateClient(version).PostAsync("/", new ByteArrayContent(payload));
+        using var response = await server.CreateClient(protocol).PostAsync("/", new ByteArrayContent(payload));
         Assert.Equal(Convert.ToHexString(payload), await response.Content.ReadAsStringAsync());
         Assert.False(received![^1].MoreBody);
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Single_message_body_gets_content_length_and_streamed_body_does_not(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Single_message_body_gets_content_length_and_streamed_body_does_not(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (scope, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (scope, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("transfer-encoding", "chunked")]));
             if (((HttpScope)scope).Path == "/single")
@@ -100,9 +102,9 @@ public sealed class KestrelBodyTests
 
             await send(new HttpResponseBody("01234"u8.ToArray(), moreBody: true));
             await send(new HttpResponseBody("56789"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        var client = server.CreateClient(version);
+        var client = server.CreateClient(protocol);
         using (var single = await client.GetAsync("/single"))
         {
             Assert.Equal(10, single.Content.Headers.ContentLength);
@@ -113,7 +115,7 @@ public sealed class KestrelBodyTests
         // Headers are checked before reading: buffering the content would make HttpClient compute a length.
         using var streamed = await client.GetAsync("/streamed", HttpCompletionOption.ResponseHeadersRead);
         Assert.Null(streamed.Content.Headers.ContentLength);
-        if (version == "1.1")
+        if (protocol == KestrelProtocol.Http1)
         {
             Assert.True(streamed.Headers.TransferEncodingChunked);
         }
@@ -122,12 +124,12 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Each_streamed_chunk_is_flushed_before_send_returns(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Each_streamed_chunk_is_flushed_before_send_returns(KestrelProtocol protocol)
     {
         var next = new SemaphoreSlim(0);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200));
             for (var i = 0; i < 3; i++)
@@ -137,9 +139,9 @@ public sealed class KestrelBodyTests
             }
 
             await send(HttpResponseBody.Empty);
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await server.CreateClient(protocol).GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[64];
         for (var i = 0; i < 3; i++)
@@ -162,13 +164,13 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1", "/single")]
-    [InlineData("2", "/single")]
-    [InlineData("1.1", "/declared")]
-    [InlineData("2", "/streamed")]
-    public async Task Head_sends_headers_and_content_length_but_no_body(string version, string path)
+    [InlineData(KestrelProtocol.Http1, "/single")]
+    [InlineData(KestrelProtocol.Http2, "/single")]
+    [InlineData(KestrelProtocol.Http1, "/declared")]
+    [InlineData(KestrelProtocol.Http2, "/streamed")]
+    public async Task Head_sends_headers_and_content_length_but_no_body(KestrelProtocol protocol, string path)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (scope, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (scope, _, send) =>
         {
             var http = (HttpScope)scope;
             Assert.Equal("HEAD", http.Method);
@@ -188,10 +190,10 @@ public sealed class KestrelBodyTests
                     await send(new HttpResponseBody("lo"u8.ToArray()));
                     break;
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
         using var request = new HttpRequestMessage(HttpMethod.Head, path);
-        using var response = await server.CreateClient(version).SendAsync(request);
+        using var response = await server.CreateClient(protocol).SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("yes", Assert.Single(response.Headers.GetValues("x-kept")));
         if (path != "/streamed")
@@ -206,7 +208,7 @@ public sealed class KestrelBodyTests
     [Fact]
     public async Task Expect_100_continue_is_answered_only_when_the_app_reads_the_body()
     {
-        await using var server = await KestrelTestServer.StartAsync(async (scope, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
         {
             if (((HttpScope)scope).Path == "/read")
             {
@@ -216,7 +218,7 @@ public sealed class KestrelBodyTests
             }
 
             await AsgiTestApps.SendTextAsync(send, 401, "no");
-        });
+        }, KestrelTestHost.LifespanOff);
 
         const string Headers = "Host: localhost\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n";
         await using (var reading = await RawHttpConnection.ConnectAsync(server.Http1Address))
@@ -236,18 +238,18 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Expect_100_continue_round_trip_with_http_client(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Expect_100_continue_round_trip_with_http_client(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             var body = AsgiTestApps.Concat(await AsgiTestApps.ReadAllAsync(receive));
             await AsgiTestApps.SendTextAsync(send, 200, Encoding.ASCII.GetString(body));
-        });
+        }, KestrelTestHost.LifespanOff);
 
         // A long client-side timeout: the body is only sent early because the server answered 100 Continue.
-        var client = server.CreateClient(version, handler => handler.Expect100ContinueTimeout = TimeSpan.FromMinutes(1));
+        var client = server.CreateClient(protocol, handler => handler.Expect100ContinueTimeout = TimeSpan.FromMinutes(1));
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = new StringContent("continued") };
         request.Headers.ExpectContinue = true;
         using var response = await client.SendAsync(request).WaitAsync(s_timeout);
@@ -255,18 +257,18 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1", true)]
-    [InlineData("2", true)]
-    [InlineData("1.1", false)]
-    public async Task Oversized_body_is_rejected_with_413(string version, bool knownLength)
+    [InlineData(KestrelProtocol.Http1, true)]
+    [InlineData(KestrelProtocol.Http2, true)]
+    [InlineData(KestrelProtocol.Http1, false)]
+    public async Task Oversized_body_is_rejected_with_413(KestrelProtocol protocol, bool knownLength)
     {
-        await using var server = await KestrelTestServer.StartAsync(
+        await using var server = await KestrelTestHost.StartAsync(
             async (_, receive, send) =>
             {
                 await AsgiTestApps.ReadAllAsync(receive);
                 await AsgiTestApps.SendTextAsync(send, 200, "accepted");
-            },
-            kestrel => kestrel.Limits.MaxRequestBodySize = 1024);
+            }, KestrelTestHost.LifespanOff,
+            kestrel: kestrel => kestrel.Limits.MaxRequestBodySize = 1024);
 
         var payload = new byte[64 * 1024];
         HttpContent content = knownLength
@@ -281,7 +283,7 @@ public sealed class KestrelBodyTests
         HttpResponseMessage response;
         try
         {
-            response = await server.CreateClient(version).PostAsync("/", content);
+            response = await server.CreateClient(protocol).PostAsync("/", content);
         }
         catch (HttpRequestException)
         {
@@ -303,7 +305,7 @@ public sealed class KestrelBodyTests
     public async Task Malformed_chunked_body_is_rejected_with_400()
     {
         var appSaw = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             try
             {
@@ -316,7 +318,7 @@ public sealed class KestrelBodyTests
             }
 
             await AsgiTestApps.SendTextAsync(send, 200, "accepted");
-        });
+        }, KestrelTestHost.LifespanOff);
 
         await using var connection = await RawHttpConnection.ConnectAsync(server.Http1Address);
         await connection.SendAsync("POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\nZZ\r\nnot hex\r\n0\r\n\r\n");
@@ -331,7 +333,7 @@ public sealed class KestrelBodyTests
     [Fact]
     public async Task Receive_and_send_run_concurrently_on_a_duplex_h2_stream()
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             var pending = receive();
             await send(new HttpResponseStart(200));
@@ -347,7 +349,7 @@ public sealed class KestrelBodyTests
 
                 pending = receive();
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
         var ready = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var content = new StreamingContent(async stream =>
@@ -356,7 +358,7 @@ public sealed class KestrelBodyTests
             await stream.WriteAsync("echo"u8.ToArray());
         });
         using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = content };
-        using var response = await server.CreateClient("2").SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        using var response = await server.CreateClient(KestrelProtocol.Http2).SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         await using var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[6];
         await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(s_timeout);
@@ -367,28 +369,28 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Duplicate_response_headers_are_kept_in_order(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Duplicate_response_headers_are_kept_in_order(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("set-cookie", "a=1"), new("x-one", "1"), new("set-cookie", "b=2")]));
             await send(new HttpResponseBody("ok"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(["a=1", "b=2"], response.Headers.GetValues("set-cookie"));
     }
 
     [Fact]
     public async Task Request_content_type_and_chunked_body_reach_the_app_de_chunked()
     {
-        await using var server = await KestrelTestServer.StartAsync(async (scope, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
         {
             var body = AsgiTestApps.Concat(await AsgiTestApps.ReadAllAsync(receive));
             await AsgiTestApps.SendTextAsync(send, 200, ((HttpScope)scope).Headers.GetFirst("transfer-encoding") + "|" + Encoding.ASCII.GetString(body));
-        });
+        }, KestrelTestHost.LifespanOff);
 
         await using var connection = await RawHttpConnection.ConnectAsync(server.Http1Address);
         await connection.SendAsync("POST / HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n");
@@ -397,17 +399,17 @@ public sealed class KestrelBodyTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Connection_specific_headers_from_the_app_do_not_break_the_response(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Connection_specific_headers_from_the_app_do_not_break_the_response(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("keep-alive", "timeout=5"), new("transfer-encoding", "chunked"), new("upgrade", "h2c"), new("x-ok", "1")]));
             await send(new HttpResponseBody("fine"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("fine", await response.Content.ReadAsStringAsync());
         Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-ok")));

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -11,13 +12,13 @@ public sealed class KestrelDisconnectTests
     private static readonly TimeSpan s_timeout = AsgiTestApps.Timeout;
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Disconnect_mid_request_yields_http_disconnect_and_send_raises_a_catchable_io_exception(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Disconnect_mid_request_yields_http_disconnect_and_send_raises_a_catchable_io_exception(KestrelProtocol protocol)
     {
         var firstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var outcome = new TaskCompletionSource<(AsgiMessage Next, Exception? SendError)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             try
             {
@@ -43,7 +44,7 @@ public sealed class KestrelDisconnectTests
                 outcome.TrySetException(ex);
                 throw;
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
         using var cancel = new CancellationTokenSource();
         var content = new StreamingContent(async stream =>
@@ -52,7 +53,7 @@ public sealed class KestrelDisconnectTests
             await stream.FlushAsync();
             await Task.Delay(Timeout.Infinite, cancel.Token);
         });
-        var client = server.CreateClient(version);
+        var client = server.CreateClient(protocol);
         var request = client.PostAsync("/", content, cancel.Token);
         await firstChunk.Task.WaitAsync(s_timeout);
         await cancel.CancelAsync();
@@ -66,15 +67,15 @@ public sealed class KestrelDisconnectTests
     }
 
     [Theory]
-    [InlineData("1.1", true)]
-    [InlineData("2", true)]
-    [InlineData("1.1", false)]
-    [InlineData("2", false)]
-    public async Task Disconnect_mid_response_makes_send_raise_and_is_logged_at_debug_only(string version, bool rethrow)
+    [InlineData(KestrelProtocol.Http1, true)]
+    [InlineData(KestrelProtocol.Http2, true)]
+    [InlineData(KestrelProtocol.Http1, false)]
+    [InlineData(KestrelProtocol.Http2, false)]
+    public async Task Disconnect_mid_response_makes_send_raise_and_is_logged_at_debug_only(KestrelProtocol protocol, bool rethrow)
     {
         var caught = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (scope, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (scope, _, send) =>
         {
             if (((HttpScope)scope).Path == "/probe")
             {
@@ -104,9 +105,9 @@ public sealed class KestrelDisconnectTests
             {
                 finished.SetResult();
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        var client = server.CreateClient(version, handler => handler.MaxResponseDrainSize = 0);
+        var client = server.CreateClient(protocol, handler => handler.MaxResponseDrainSize = 0);
         var response = await client.GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
         var stream = await response.Content.ReadAsStreamAsync();
         var buffer = new byte[1024];
@@ -121,17 +122,17 @@ public sealed class KestrelDisconnectTests
             Assert.Equal(LogLevel.Debug, (await server.Logs.WaitForAsync(5)).Level);
         }
 
-        await AssertServerStillServes(server, version);
+        await AssertServerStillServes(server, protocol);
         Assert.Empty(server.Logs.BridgeProblems);
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Receive_after_body_waits_for_response_completion_then_returns_disconnect(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Receive_after_body_waits_for_response_completion_then_returns_disconnect(KestrelProtocol protocol)
     {
         var observed = new TaskCompletionSource<(bool CompletedEarly, AsgiMessage Message)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             var body = AsgiTestApps.Concat(await AsgiTestApps.ReadAllAsync(receive));
             var next = receive().AsTask();
@@ -140,9 +141,9 @@ public sealed class KestrelDisconnectTests
             var early = next.IsCompleted;
             await send(HttpResponseBody.Empty);
             observed.SetResult((early, await next.WaitAsync(s_timeout)));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).PostAsync("/", new ByteArrayContent("ping"u8.ToArray()));
+        using var response = await server.CreateClient(protocol).PostAsync("/", new ByteArrayContent("ping"u8.ToArray()));
         Assert.Equal("ping", await response.Content.ReadAsStringAsync());
         var (early, message) = await observed.Task.WaitAsync(s_timeout);
         Assert.False(early);
@@ -150,22 +151,22 @@ public sealed class KestrelDisconnectTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Receive_after_body_returns_disconnect_when_the_client_leaves_before_the_response(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Receive_after_body_returns_disconnect_when_the_client_leaves_before_the_response(KestrelProtocol protocol)
     {
         var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var observed = new TaskCompletionSource<AsgiMessage>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, _) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, _) =>
         {
             await AsgiTestApps.ReadAllAsync(receive);
             var next = receive();
             waiting.SetResult();
             observed.SetResult(await next);
-        });
+        }, KestrelTestHost.LifespanOff);
 
         using var cancel = new CancellationTokenSource();
-        var request = server.CreateClient(version).PostAsync("/", new ByteArrayContent("x"u8.ToArray()), cancel.Token);
+        var request = server.CreateClient(protocol).PostAsync("/", new ByteArrayContent("x"u8.ToArray()), cancel.Token);
         await waiting.Task.WaitAsync(s_timeout);
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => request);
@@ -174,9 +175,9 @@ public sealed class KestrelDisconnectTests
         Assert.Empty(server.Logs.BridgeProblems);
     }
 
-    private static async Task AssertServerStillServes(KestrelTestServer server, string version)
+    private static async Task AssertServerStillServes(KestrelTestHost server, KestrelProtocol protocol)
     {
-        using var client = server.CreateClient(version);
+        using var client = server.CreateClient(protocol);
         Assert.Equal("still serving", await client.GetStringAsync("/probe"));
     }
 }

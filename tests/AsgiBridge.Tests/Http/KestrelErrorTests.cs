@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.Extensions.Logging;
@@ -13,12 +14,12 @@ public sealed class KestrelErrorTests
     private static readonly TimeSpan s_timeout = AsgiTestApps.Timeout;
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task App_raising_before_start_gives_500_logged_as_event_1(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task App_raising_before_start_gives_500_logged_as_event_1(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync((_, _, _) => throw new InvalidOperationException("boom"));
-        using var response = await server.CreateClient(version).GetAsync("/");
+        await using var server = await KestrelTestHost.StartAsync((_, _, _) => throw new InvalidOperationException("boom"), KestrelTestHost.LifespanOff);
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("Internal Server Error", await response.Content.ReadAsStringAsync());
         var entry = await server.Logs.WaitForAsync(1);
@@ -27,25 +28,25 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task App_returning_without_response_gives_500_logged_as_event_3(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task App_returning_without_response_gives_500_logged_as_event_3(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync((_, _, _) => Task.CompletedTask);
-        using var response = await server.CreateClient(version).GetAsync("/");
+        await using var server = await KestrelTestHost.StartAsync((_, _, _) => Task.CompletedTask, KestrelTestHost.LifespanOff);
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal(LogLevel.Error, (await server.Logs.WaitForAsync(3)).Level);
     }
 
     [Theory]
-    [InlineData("1.1", true)]
-    [InlineData("2", true)]
-    [InlineData("1.1", false)]
-    [InlineData("2", false)]
-    public async Task App_failing_mid_stream_aborts_the_response(string version, bool raises)
+    [InlineData(KestrelProtocol.Http1, true)]
+    [InlineData(KestrelProtocol.Http2, true)]
+    [InlineData(KestrelProtocol.Http1, false)]
+    [InlineData(KestrelProtocol.Http2, false)]
+    public async Task App_failing_mid_stream_aborts_the_response(KestrelProtocol protocol, bool raises)
     {
         var headersSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200));
             await send(new HttpResponseBody("partial"u8.ToArray(), moreBody: true));
@@ -54,15 +55,15 @@ public sealed class KestrelErrorTests
             {
                 throw new InvalidOperationException("mid-stream failure");
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        var client = server.CreateClient(version);
+        var client = server.CreateClient(protocol);
         using var response = await client.GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         headersSeen.SetResult();
         await using var body = await response.Content.ReadAsStreamAsync();
         var error = await Assert.ThrowsAnyAsync<IOException>(() => body.CopyToAsync(Stream.Null).WaitAsync(s_timeout));
-        if (version == "2")
+        if (protocol == KestrelProtocol.Http2)
         {
             var protocolError = Assert.IsType<HttpProtocolException>(error);
             Assert.Equal(2, protocolError.ErrorCode); // INTERNAL_ERROR: a stream reset, never a clean end.
@@ -73,12 +74,12 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Body_before_start_raises_in_the_app_and_escaping_gives_500(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Body_before_start_raises_in_the_app_and_escaping_gives_500(KestrelProtocol protocol)
     {
         var raised = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             try
             {
@@ -89,21 +90,21 @@ public sealed class KestrelErrorTests
                 raised.SetResult(ex);
                 throw;
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.IsType<AsgiProtocolException>(await raised.Task.WaitAsync(s_timeout));
         Assert.IsType<AsgiProtocolException>((await server.Logs.WaitForAsync(1)).Exception);
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Start_twice_raises_and_the_first_start_is_sent(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Start_twice_raises_and_the_first_start_is_sent(KestrelProtocol protocol)
     {
         var raised = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(202, [new("x-which", "first")]));
             try
@@ -117,26 +118,26 @@ public sealed class KestrelErrorTests
             }
 
             await send(new HttpResponseBody("body"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.Equal("first", Assert.Single(response.Headers.GetValues("x-which")));
         Assert.NotNull(await raised.Task.WaitAsync(s_timeout));
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Send_after_completion_raises_and_escaping_is_logged_as_event_8_without_touching_the_response(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Send_after_completion_raises_and_escaping_is_logged_as_event_8_without_touching_the_response(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await AsgiTestApps.SendTextAsync(send, 200, "complete");
             await send(new HttpResponseBody("late"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("complete", await response.Content.ReadAsStringAsync());
         var entry = await server.Logs.WaitForAsync(8);
@@ -145,21 +146,21 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("2", ":path")]
-    [InlineData("1.1", "")]
-    [InlineData("2", "x-inject", "a\r\nset-cookie: evil=1")]
-    [InlineData("1.1", "x-nul", "a\0b")]
-    [InlineData("2", "x-control", "a\u0001b")]
-    [InlineData("1.1", "x-wide", "\u20ac")]
-    public async Task Invalid_header_raises_from_send_and_escaping_gives_500(string version, string name, string value = "v")
+    [InlineData(KestrelProtocol.Http2, ":path")]
+    [InlineData(KestrelProtocol.Http1, "")]
+    [InlineData(KestrelProtocol.Http2, "x-inject", "a\r\nset-cookie: evil=1")]
+    [InlineData(KestrelProtocol.Http1, "x-nul", "a\0b")]
+    [InlineData(KestrelProtocol.Http2, "x-control", "a\u0001b")]
+    [InlineData(KestrelProtocol.Http1, "x-wide", "\u20ac")]
+    public async Task Invalid_header_raises_from_send_and_escaping_gives_500(KestrelProtocol protocol, string name, string value = "v")
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new(name, value)]));
             await send(new HttpResponseBody("never"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.False(response.Headers.Contains("set-cookie"));
         var entry = await server.Logs.WaitForAsync(1);
@@ -167,17 +168,17 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Upper_case_header_names_are_lower_cased_as_uvicorn_accepts_them(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Upper_case_header_names_are_lower_cased_as_uvicorn_accepts_them(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("Content-Type", "text/plain"), new("X-Special", "1")]));
             await send(new HttpResponseBody("ok"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType!.ToString());
         Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-special")));
@@ -187,64 +188,68 @@ public sealed class KestrelErrorTests
     [Fact]
     public async Task Upper_case_header_names_raise_when_the_strict_option_is_on()
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("X-Upper", "v")]));
             await send(new HttpResponseBody("never"u8.ToArray()));
-        }, options => options.RejectUppercaseResponseHeaderNames = true);
+        }, options =>
+        {
+            KestrelTestHost.LifespanOff(options);
+            options.RejectUppercaseResponseHeaderNames = true;
+        });
 
-        using var response = await server.CreateClient("1.1").GetAsync("/");
+        using var response = await server.CreateClient(KestrelProtocol.Http1).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var entry = await server.Logs.WaitForAsync(1);
         Assert.Contains("must be lower-case", Assert.IsType<AsgiProtocolException>(entry.Exception).Message, StringComparison.Ordinal);
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Latin1_header_bytes_reach_the_client_unchanged(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Latin1_header_bytes_reach_the_client_unchanged(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [AsgiHeader.FromBytes("x-name"u8, [0x63, 0x61, 0x66, 0xE9])]));
             await send(new HttpResponseBody("ok"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("caf\u00e9", Assert.Single(response.Headers.GetValues("x-name")));
     }
 
     [Theory]
-    [InlineData("1.1", 204)]
-    [InlineData("2", 204)]
-    [InlineData("1.1", 304)]
-    [InlineData("2", 304)]
-    public async Task Body_on_204_or_304_raises_and_escaping_gives_500(string version, int status)
+    [InlineData(KestrelProtocol.Http1, 204)]
+    [InlineData(KestrelProtocol.Http2, 204)]
+    [InlineData(KestrelProtocol.Http1, 304)]
+    [InlineData(KestrelProtocol.Http2, 304)]
+    public async Task Body_on_204_or_304_raises_and_escaping_gives_500(KestrelProtocol protocol, int status)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(status));
             await send(new HttpResponseBody("not allowed"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         Assert.Equal("body", Assert.IsType<AsgiProtocolException>((await server.Logs.WaitForAsync(1)).Exception).Field);
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Status_204_with_empty_body_is_sent_without_content(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Status_204_with_empty_body_is_sent_without_content(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(204, [new("x-ok", "1")]));
             await send(HttpResponseBody.Empty);
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("1", Assert.Single(response.Headers.GetValues("x-ok")));
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
@@ -252,14 +257,14 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1", 3, "more_body")]
-    [InlineData("2", 3, "more_body")]
-    [InlineData("1.1", 20, "body")]
-    [InlineData("2", 20, "body")]
-    public async Task Body_not_matching_the_declared_content_length_raises_from_send_and_gives_500(string version, int bodyLength, string field)
+    [InlineData(KestrelProtocol.Http1, 3, "more_body")]
+    [InlineData(KestrelProtocol.Http2, 3, "more_body")]
+    [InlineData(KestrelProtocol.Http1, 20, "body")]
+    [InlineData(KestrelProtocol.Http2, 20, "body")]
+    public async Task Body_not_matching_the_declared_content_length_raises_from_send_and_gives_500(KestrelProtocol protocol, int bodyLength, string field)
     {
         var sendError = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("content-length", "10")]));
             try
@@ -272,9 +277,9 @@ public sealed class KestrelErrorTests
                 sendError.SetResult(ex);
                 throw;
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var error = Assert.IsType<AsgiProtocolException>(await sendError.Task.WaitAsync(s_timeout));
         Assert.Equal("http.response.body", error.MessageType);
@@ -283,14 +288,14 @@ public sealed class KestrelErrorTests
     }
 
     [Theory]
-    [InlineData("1.1", 3)]
-    [InlineData("2", 3)]
-    [InlineData("1.1", 20)]
-    [InlineData("2", 20)]
-    public async Task Content_length_broken_after_bytes_were_flushed_never_looks_complete(string version, int lastLength)
+    [InlineData(KestrelProtocol.Http1, 3)]
+    [InlineData(KestrelProtocol.Http2, 3)]
+    [InlineData(KestrelProtocol.Http1, 20)]
+    [InlineData(KestrelProtocol.Http2, 20)]
+    public async Task Content_length_broken_after_bytes_were_flushed_never_looks_complete(KestrelProtocol protocol, int lastLength)
     {
         var sendError = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("content-length", "10")]));
             await send(new HttpResponseBody(new byte[2], moreBody: true));
@@ -304,9 +309,9 @@ public sealed class KestrelErrorTests
                 sendError.SetResult(ex);
                 throw;
             }
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        var client = server.CreateClient(version);
+        var client = server.CreateClient(protocol);
         HttpStatusCode? status = null;
         var error = await Record(async () =>
         {
@@ -327,7 +332,7 @@ public sealed class KestrelErrorTests
     public async Task Overlapping_sends_wait_while_the_first_is_held_by_flow_control()
     {
         var overlap = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200));
             var first = send(new HttpResponseBody(new byte[4 * 1024 * 1024], moreBody: true));
@@ -344,9 +349,9 @@ public sealed class KestrelErrorTests
 
             await first;
             await send(new HttpResponseBody("end"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient("2").GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        using var response = await server.CreateClient(KestrelProtocol.Http2).GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
         Assert.Null(await overlap.Task.WaitAsync(s_timeout));
         var body = await response.Content.ReadAsByteArrayAsync();
         Assert.Equal((4 * 1024 * 1024) + 4, body.Length);

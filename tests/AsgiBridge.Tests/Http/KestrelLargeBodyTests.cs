@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -21,13 +22,13 @@ public sealed class KestrelLargeBodyTests(ITestOutputHelper output)
     private static readonly TimeSpan s_timeout = TimeSpan.FromSeconds(60);
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Upload_of_100_MiB_streams_through_in_flat_memory(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Upload_of_100_MiB_streams_through_in_flat_memory(KestrelProtocol protocol)
     {
         long appReceived = 0, maxAhead = 0, maxChunk = 0, messages = 0;
         using var appHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var server = await KestrelTestServer.StartAsync(async (_, receive, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, receive, send) =>
         {
             while (true)
             {
@@ -43,8 +44,8 @@ public sealed class KestrelLargeBodyTests(ITestOutputHelper output)
             }
 
             await AsgiTestApps.SendTextAsync(send, 200, Convert.ToHexString(appHash.GetHashAndReset()));
-        },
-        kestrel => kestrel.Limits.MaxRequestBodySize = null); // Kestrel's default limit is 30 MB.
+        }, KestrelTestHost.LifespanOff,
+        kestrel: kestrel => kestrel.Limits.MaxRequestBodySize = null); // Kestrel's default limit is 30 MB.
 
         using var clientHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var heap = new HeapSampler();
@@ -63,24 +64,24 @@ public sealed class KestrelLargeBodyTests(ITestOutputHelper output)
             }
         });
 
-        using var response = await server.CreateClient(version).PostAsync("/", content).WaitAsync(s_timeout);
+        using var response = await server.CreateClient(protocol).PostAsync("/", content).WaitAsync(s_timeout);
         var expected = Convert.ToHexString(clientHash.GetHashAndReset());
         Assert.Equal(expected, await response.Content.ReadAsStringAsync());
-        output.WriteLine($"upload {version}: {messages} messages, largest {maxChunk} B, max ahead {maxAhead} B, heap growth {heap.MaxGrowth} B");
+        output.WriteLine($"upload {protocol}: {messages} messages, largest {maxChunk} B, max ahead {maxAhead} B, heap growth {heap.MaxGrowth} B");
         Assert.True(messages > 100, $"expected the body in many chunks, got {messages}");
         Assert.True(maxAhead < MaxInFlight, $"client got {maxAhead} bytes ahead of the app: the body is being buffered");
         Assert.True(heap.MaxGrowth < Total / 2, $"managed heap grew by {heap.MaxGrowth} bytes during a {Total}-byte upload");
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Download_of_100_MiB_streams_through_in_flat_memory(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Download_of_100_MiB_streams_through_in_flat_memory(KestrelProtocol protocol)
     {
         long clientRead = 0, maxAhead = 0;
         using var appHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var heap = new HeapSampler();
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, [new("content-type", "application/octet-stream")]));
             long sent = 0;
@@ -97,9 +98,9 @@ public sealed class KestrelLargeBodyTests(ITestOutputHelper output)
             }
 
             await send(HttpResponseBody.Empty);
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/", HttpCompletionOption.ResponseHeadersRead).WaitAsync(s_timeout);
+        using var response = await server.CreateClient(protocol).GetAsync("/", HttpCompletionOption.ResponseHeadersRead).WaitAsync(s_timeout);
         Assert.Null(response.Content.Headers.ContentLength);
         await using var stream = await response.Content.ReadAsStreamAsync();
         using var clientHash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
@@ -118,7 +119,7 @@ public sealed class KestrelLargeBodyTests(ITestOutputHelper output)
 
         Assert.Equal(Total, clientRead);
         Assert.Equal(Convert.ToHexString(appHash.GetHashAndReset()), Convert.ToHexString(clientHash.GetHashAndReset()));
-        output.WriteLine($"download {version}: max ahead {maxAhead} B, heap growth {heap.MaxGrowth} B");
+        output.WriteLine($"download {protocol}: max ahead {maxAhead} B, heap growth {heap.MaxGrowth} B");
         Assert.True(maxAhead < MaxInFlight, $"app got {maxAhead} bytes ahead of the client: the response is being buffered");
         Assert.True(heap.MaxGrowth < Total / 2, $"managed heap grew by {heap.MaxGrowth} bytes during a {Total}-byte download");
     }

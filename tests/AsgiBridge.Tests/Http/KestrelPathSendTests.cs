@@ -1,5 +1,6 @@
 using System.Net;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.Tests.Infrastructure;
 
 namespace AsgiBridge.Tests.Http;
@@ -34,14 +35,14 @@ public sealed class KestrelPathSendTests : IDisposable
     };
 
     [Theory]
-    [InlineData("1.1", true)]
-    [InlineData("1.1", false)]
-    [InlineData("2", true)]
-    [InlineData("2", false)]
-    public async Task Pathsend_serves_the_file_with_content_length(string version, bool declareLength)
+    [InlineData(KestrelProtocol.Http1, true)]
+    [InlineData(KestrelProtocol.Http1, false)]
+    [InlineData(KestrelProtocol.Http2, true)]
+    [InlineData(KestrelProtocol.Http2, false)]
+    public async Task Pathsend_serves_the_file_with_content_length(KestrelProtocol protocol, bool declareLength)
     {
-        await using var server = await KestrelTestServer.StartAsync(FileApp(declareLength));
-        using var response = await server.CreateClient(version).GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
+        await using var server = await KestrelTestHost.StartAsync(FileApp(declareLength), KestrelTestHost.LifespanOff);
+        using var response = await server.CreateClient(protocol).GetAsync("/", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(_content.Length, response.Content.Headers.ContentLength);
         Assert.Equal(_content, await response.Content.ReadAsByteArrayAsync());
@@ -49,25 +50,25 @@ public sealed class KestrelPathSendTests : IDisposable
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Pathsend_on_head_sends_length_but_no_body(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Pathsend_on_head_sends_length_but_no_body(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(FileApp(declareLength: false));
+        await using var server = await KestrelTestHost.StartAsync(FileApp(declareLength: false), KestrelTestHost.LifespanOff);
         using var request = new HttpRequestMessage(HttpMethod.Head, "/");
-        using var response = await server.CreateClient(version).SendAsync(request);
+        using var response = await server.CreateClient(protocol).SendAsync(request);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(_content.Length, response.Content.Headers.ContentLength);
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Pathsend_errors_raise_from_send(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Pathsend_errors_raise_from_send(KestrelProtocol protocol)
     {
         var errors = new TaskCompletionSource<Exception?[]>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             var beforeStart = await Record(() => send(new HttpResponsePathSend(_file)));
             await send(new HttpResponseStart(200));
@@ -77,9 +78,9 @@ public sealed class KestrelPathSendTests : IDisposable
             var mixed = await Record(() => send(new HttpResponsePathSend(_file)));
             await send(HttpResponseBody.Empty);
             errors.SetResult([beforeStart, relative, missing, mixed]);
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal("x", await response.Content.ReadAsStringAsync());
         var raised = await errors.Task.WaitAsync(s_timeout);
         Assert.IsType<AsgiProtocolException>(raised[0]);

@@ -2,6 +2,8 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Http;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using AsgiBridge.Tests.Infrastructure;
 
@@ -10,27 +12,27 @@ namespace AsgiBridge.Tests.Http;
 /// <summary>Real Kestrel tier: the scope as built from real HTTP/1.0, HTTP/1.1 and HTTP/2 requests (HelloAsgi's JSON dump).</summary>
 public sealed class KestrelScopeTests
 {
-    private static Task<KestrelTestServer> StartScopeDump() => KestrelTestServer.StartAsync(async (scope, _, send) =>
+    private static Task<KestrelTestHost> StartScopeDump() => KestrelTestHost.StartAsync(async (scope, _, send) =>
     {
         await send(new HttpResponseStart(200, [new("content-type", "application/json")]));
         await send(new HttpResponseBody(HelloApp.ScopeJson((HttpScope)scope)));
-    });
+    }, KestrelTestHost.LifespanOff);
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Scope_of_a_real_request(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Scope_of_a_real_request(KestrelProtocol protocol)
     {
         await using var server = await StartScopeDump();
         using var request = new HttpRequestMessage(HttpMethod.Post, "/caf%C3%A9/a%20b?x=1&y=%20z") { Content = new StringContent("") };
         request.Headers.Add("X-Dup", ["one", "two"]);
         request.Headers.Add("X-Mixed-Case", "v");
-        using var response = await server.CreateClient(version).SendAsync(request);
+        using var response = await server.CreateClient(protocol).SendAsync(request);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var root = json.RootElement;
 
         Assert.Equal("http", root.GetProperty("type").GetString());
-        Assert.Equal(version, root.GetProperty("http_version").GetString());
+        Assert.Equal(protocol == KestrelProtocol.Http2 ? "2" : "1.1", root.GetProperty("http_version").GetString());
         Assert.Equal("POST", root.GetProperty("method").GetString());
         Assert.Equal("http", root.GetProperty("scheme").GetString());
         Assert.Equal("/café/a b", root.GetProperty("path").GetString());
@@ -40,7 +42,7 @@ public sealed class KestrelScopeTests
 
         var headers = root.GetProperty("headers").EnumerateArray().Select(h => (h[0].GetString()!, h[1].GetString()!)).ToList();
         Assert.Equal("host", headers[0].Item1);
-        Assert.Equal($"127.0.0.1:{server.AddressFor(version).Port}", headers[0].Item2);
+        Assert.Equal($"127.0.0.1:{server.AddressFor(protocol).Port}", headers[0].Item2);
         Assert.All(headers, h => Assert.Equal(h.Item1.ToLowerInvariant(), h.Item1));
         Assert.DoesNotContain(headers, h => h.Item1.StartsWith(':'));
         var dup = string.Join(",", headers.Where(h => h.Item1 == "x-dup").Select(h => h.Item2));
@@ -53,7 +55,7 @@ public sealed class KestrelScopeTests
         Assert.InRange(client[1].GetInt32(), 1, 65535);
         var serverEndpoint = root.GetProperty("server");
         Assert.Equal("127.0.0.1", serverEndpoint[0].GetString());
-        Assert.Equal(server.AddressFor(version).Port, serverEndpoint[1].GetInt32());
+        Assert.Equal(server.AddressFor(protocol).Port, serverEndpoint[1].GetInt32());
 
         var extensions = root.GetProperty("extensions").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains(AsgiExtensionNames.PathSend, extensions);
@@ -81,24 +83,24 @@ public sealed class KestrelScopeTests
     public async Task Encoded_slash_is_decoded_in_path_and_kept_in_raw_path()
     {
         await using var server = await StartScopeDump();
-        using var response = await server.CreateClient("1.1").GetAsync("/a%2Fb/%25/%252F");
+        using var response = await server.CreateClient(KestrelProtocol.Http1).GetAsync("/a%2Fb/%25/%252F");
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("/a%2Fb/%25/%252F", json.RootElement.GetProperty("raw_path").GetString());
         Assert.Equal("/a/b/%/%2F", json.RootElement.GetProperty("path").GetString());
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Early_hint_is_accepted_and_ignored_and_logged_at_debug(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Early_hint_is_accepted_and_ignored_and_logged_at_debug(KestrelProtocol protocol)
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseEarlyHint(["</style.css>; rel=preload; as=style"]));
             await AsgiTestApps.SendTextAsync(send, 200, "after hint");
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("after hint", await response.Content.ReadAsStringAsync());
         Assert.Equal(Microsoft.Extensions.Logging.LogLevel.Debug, (await server.Logs.WaitForAsync(7)).Level);
@@ -108,13 +110,13 @@ public sealed class KestrelScopeTests
     public async Task Request_header_bytes_beyond_ascii_survive_as_latin1()
     {
         AsgiHeader? seen = null;
-        await using var server = await KestrelTestServer.StartAsync(
+        await using var server = await KestrelTestHost.StartAsync(
             async (scope, _, send) =>
             {
                 seen = ((HttpScope)scope).Headers.First(h => h.Name == "x-latin");
                 await AsgiTestApps.SendTextAsync(send, 200, "ok");
-            },
-            kestrel => kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1);
+            }, KestrelTestHost.LifespanOff,
+            kestrel: kestrel => kestrel.RequestHeaderEncodingSelector = _ => Encoding.Latin1);
 
         await using var connection = await RawHttpConnection.ConnectAsync(server.Http1Address);
         await connection.SendAsync("GET / HTTP/1.1\r\nHost: localhost\r\nX-Latin: caf\u00e9\r\nConnection: close\r\n\r\n");

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.Tests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,10 +25,10 @@ public sealed class KestrelTrailersTests
     public async Task Http2_trailers_are_advertised_and_delivered()
     {
         var advertised = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(TrailerApp(advertised));
+        await using var server = await KestrelTestHost.StartAsync(TrailerApp(advertised), KestrelTestHost.LifespanOff);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.TE.ParseAdd("trailers");
-        using var response = await server.CreateClient("2").SendAsync(request);
+        using var response = await server.CreateClient(KestrelProtocol.Http2).SendAsync(request);
         Assert.Equal("part1;part2", await response.Content.ReadAsStringAsync());
         Assert.True(await advertised.Task.WaitAsync(s_timeout));
         Assert.Equal("abc123", Assert.Single(response.TrailingHeaders.GetValues("x-checksum")));
@@ -37,16 +38,16 @@ public sealed class KestrelTrailersTests
     [Fact]
     public async Task Http2_trailers_follow_a_single_body_message()
     {
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200, trailers: true));
             await send(new HttpResponseBody("whole"u8.ToArray()));
             await send(new HttpResponseTrailers([new("grpc-status", "0")]));
-        });
+        }, KestrelTestHost.LifespanOff);
 
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.TE.ParseAdd("trailers");
-        using var response = await server.CreateClient("2").SendAsync(request);
+        using var response = await server.CreateClient(KestrelProtocol.Http2).SendAsync(request);
         Assert.Equal("whole", await response.Content.ReadAsStringAsync());
         Assert.Equal("0", Assert.Single(response.TrailingHeaders.GetValues("grpc-status")));
     }
@@ -56,8 +57,8 @@ public sealed class KestrelTrailersTests
     public async Task Http2_without_te_trailers_does_not_advertise_trailers_and_drops_them_cleanly()
     {
         var advertised = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(TrailerApp(advertised));
-        using var response = await server.CreateClient("2").GetAsync("/");
+        await using var server = await KestrelTestHost.StartAsync(TrailerApp(advertised), KestrelTestHost.LifespanOff);
+        using var response = await server.CreateClient(KestrelProtocol.Http2).GetAsync("/");
         Assert.Equal("part1;part2", await response.Content.ReadAsStringAsync());
         Assert.False(await advertised.Task.WaitAsync(s_timeout));
         Assert.Empty(response.TrailingHeaders);
@@ -73,10 +74,10 @@ public sealed class KestrelTrailersTests
     public async Task Http11_with_te_trailers_does_not_advertise_trailers_and_drops_them_cleanly()
     {
         var advertised = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(TrailerApp(advertised));
+        await using var server = await KestrelTestHost.StartAsync(TrailerApp(advertised), KestrelTestHost.LifespanOff);
         using var request = new HttpRequestMessage(HttpMethod.Get, "/");
         request.Headers.TE.ParseAdd("trailers");
-        using var response = await server.CreateClient("1.1").SendAsync(request);
+        using var response = await server.CreateClient(KestrelProtocol.Http1).SendAsync(request);
         Assert.Equal("part1;part2", await response.Content.ReadAsStringAsync());
         Assert.False(await advertised.Task.WaitAsync(s_timeout));
         Assert.Empty(response.TrailingHeaders);
@@ -89,7 +90,7 @@ public sealed class KestrelTrailersTests
     [Fact]
     public async Task Kestrel_itself_supports_response_trailers_on_http2_only()
     {
-        await using var server = await KestrelTestServer.StartAsync(app => app.Run(async context =>
+        await using var server = await KestrelTestHost.StartAsync(app => app.Run(async context =>
         {
             var supported = context.Response.SupportsTrailers();
             if (supported)
@@ -102,25 +103,25 @@ public sealed class KestrelTrailersTests
             {
                 context.Response.AppendTrailer("x-raw", "1");
             }
-        }));
+        }), KestrelTestHost.LifespanOff);
 
-        foreach (var (version, expected) in new[] { ("1.1", "unsupported"), ("2", "supported") })
+        foreach (var (protocol, expected) in new[] { (KestrelProtocol.Http1, "unsupported"), (KestrelProtocol.Http2, "supported") })
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, "/");
             request.Headers.TE.ParseAdd("trailers");
-            using var response = await server.CreateClient(version).SendAsync(request);
+            using var response = await server.CreateClient(protocol).SendAsync(request);
             Assert.Equal(expected, await response.Content.ReadAsStringAsync());
-            Assert.Equal(version == "2", response.TrailingHeaders.Contains("x-raw"));
+            Assert.Equal(protocol == KestrelProtocol.Http2, response.TrailingHeaders.Contains("x-raw"));
         }
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Trailers_out_of_order_raise(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Trailers_out_of_order_raise(KestrelProtocol protocol)
     {
         var errors = new TaskCompletionSource<(Exception? NotAnnounced, Exception? BeforeFinalBody, Exception? BodyAfterFinal)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (scope, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (scope, _, send) =>
         {
             if (((HttpScope)scope).Path == "/unannounced")
             {
@@ -138,9 +139,9 @@ public sealed class KestrelTrailersTests
             var late = await Record(() => send(new HttpResponseBody("c"u8.ToArray())));
             await send(new HttpResponseTrailers([new("x-a", "1")]));
             errors.SetResult((null, early, late));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        var client = server.CreateClient(version);
+        var client = server.CreateClient(protocol);
         using (var response = await client.GetAsync("/announced"))
         {
             Assert.Equal("ab", await response.Content.ReadAsStringAsync());
@@ -152,19 +153,19 @@ public sealed class KestrelTrailersTests
     }
 
     [Theory]
-    [InlineData("1.1")]
-    [InlineData("2")]
-    public async Task Trailers_without_announcement_raise(string version)
+    [InlineData(KestrelProtocol.Http1)]
+    [InlineData(KestrelProtocol.Http2)]
+    public async Task Trailers_without_announcement_raise(KestrelProtocol protocol)
     {
         var raised = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var server = await KestrelTestServer.StartAsync(async (_, _, send) =>
+        await using var server = await KestrelTestHost.StartAsync(async (_, _, send) =>
         {
             await send(new HttpResponseStart(200));
             raised.SetResult(await Record(() => send(new HttpResponseTrailers([new("x-a", "1")]))));
             await send(new HttpResponseBody("ok"u8.ToArray()));
-        });
+        }, KestrelTestHost.LifespanOff);
 
-        using var response = await server.CreateClient(version).GetAsync("/");
+        using var response = await server.CreateClient(protocol).GetAsync("/");
         Assert.Equal("ok", await response.Content.ReadAsStringAsync());
         Assert.IsType<AsgiProtocolException>(await raised.Task.WaitAsync(s_timeout));
     }

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using AsgiBridge.Hosting;
 using AsgiBridge.Server;
+using AsgiBridge.TestInfrastructure.Logging;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;

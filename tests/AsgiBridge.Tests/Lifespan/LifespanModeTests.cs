@@ -2,6 +2,7 @@ using System.Net;
 using AsgiBridge.Hosting;
 using AsgiBridge.Lifespan;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -15,10 +16,11 @@ public sealed class LifespanModeTests
     [Fact]
     public async Task Auto_treats_an_app_that_raises_on_the_lifespan_scope_as_unsupported_and_logs_it_once()
     {
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(HelloApp.Run));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(HelloApp.Run), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        Assert.Equal("Hello, world!", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        Assert.Equal("Hello, world!", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/", UriKind.Relative)));
         var unsupported = Assert.Single(host.Logs.WithEvent(43));
         Assert.Equal(LogLevel.Information, unsupported.Level);
         Assert.Contains("unsupported", unsupported.Message, StringComparison.Ordinal);
@@ -26,7 +28,7 @@ public sealed class LifespanModeTests
         Assert.Null(unsupported.Exception); // one line, no stack trace
         Assert.IsType<NotSupportedException>(Assert.Single(host.Logs.WithEvent(58)).Exception);
 
-        await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        await host.StopAsync().WaitAsync(TestApps.Patience);
         Assert.Empty(host.Logs.WithEvent(46)); // no lifespan.shutdown is sent to an app without lifespan
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Warning && e.Category.StartsWith("AsgiBridge", StringComparison.Ordinal));
     }
@@ -35,7 +37,8 @@ public sealed class LifespanModeTests
     public async Task Auto_treats_an_app_that_returns_without_answering_as_unsupported()
     {
         var calls = 0;
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -44,10 +47,10 @@ public sealed class LifespanModeTests
             }
 
             await TestApps.RespondAsync(send, "ok");
-        }));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        Assert.Equal("ok", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        Assert.Equal("ok", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/", UriKind.Relative)));
         Assert.Equal(1, calls);
         Assert.Single(host.Logs.WithEvent(43));
     }
@@ -55,20 +58,22 @@ public sealed class LifespanModeTests
     [Fact]
     public async Task On_fails_host_start_when_the_app_raises_on_the_lifespan_scope()
     {
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(HelloApp.Run), options => options.Lifespan.Mode = LifespanMode.On);
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(HelloApp.Run), options => options.Lifespan.Mode = LifespanMode.On, services: services => services.AddProbeServer(events));
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(TestApps.Patience));
         Assert.IsType<NotSupportedException>(error.InnerException);
         Assert.Contains("lifespan mode is On", error.Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Critical, Assert.Single(host.Logs.WithEvent(44)).Level);
-        Assert.Equal(0, host.Events.Count(ProbeServer.Started));
+        Assert.Equal(0, events.Count(ProbeServer.Started));
     }
 
     [Fact]
     public async Task On_fails_host_start_when_the_app_sends_a_message_of_the_wrong_kind()
     {
         AsgiProtocolException? raised = null;
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             await receive();
             try
@@ -80,9 +85,9 @@ public sealed class LifespanModeTests
                 raised = ex;
                 throw;
             }
-        }), options => options.Lifespan.Mode = LifespanMode.On);
+        }), options => options.Lifespan.Mode = LifespanMode.On, services: services => services.AddProbeServer(events));
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(TestApps.Patience));
         Assert.NotNull(raised);
         Assert.Same(raised, error.InnerException);
         Assert.Contains("http.response.start", raised.Message, StringComparison.Ordinal);
@@ -93,20 +98,21 @@ public sealed class LifespanModeTests
     public async Task On_stops_the_host_when_the_lifespan_raises_after_startup()
     {
         var crash = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             await receive();
             await send(LifespanStartupComplete.Instance);
             await crash.Task;
             throw new InvalidOperationException("connection pool died");
-        }), options => options.Lifespan.Mode = LifespanMode.On);
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), options => options.Lifespan.Mode = LifespanMode.On, services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
         var stopping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        host.App.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
+        host.Lifetime.ApplicationStopping.Register(() => stopping.TrySetResult());
 
         crash.SetResult();
-        await stopping.Task.WaitAsync(LifespanTestHost.Patience);
-        await host.Logs.WaitForEventAsync(55, LifespanTestHost.Patience);
+        await stopping.Task.WaitAsync(TestApps.Patience);
+        await host.Logs.WaitForEventAsync(55, TestApps.Patience);
         Assert.Equal("connection pool died", Assert.Single(host.Logs.WithEvent(54)).Exception!.Message);
         Assert.Single(host.Logs.WithEvent(55));
     }
@@ -115,7 +121,8 @@ public sealed class LifespanModeTests
     public async Task Auto_logs_a_lifespan_that_raises_after_startup_and_keeps_serving()
     {
         var crash = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -127,49 +134,51 @@ public sealed class LifespanModeTests
             }
 
             await TestApps.RespondAsync(send, (string)scope.State!["ready"]!);
-        }));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
         crash.SetResult();
-        await host.Logs.WaitForEventAsync(54, LifespanTestHost.Patience);
+        await host.Logs.WaitForEventAsync(54, TestApps.Patience);
 
         Assert.Equal("background refresh failed", Assert.Single(host.Logs.WithEvent(54)).Exception!.Message);
         Assert.Empty(host.Logs.WithEvent(55));
-        Assert.False(host.App.Lifetime.ApplicationStopping.IsCancellationRequested);
-        Assert.Equal("yes", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        Assert.False(host.Lifetime.ApplicationStopping.IsCancellationRequested);
+        Assert.Equal("yes", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/", UriKind.Relative)));
     }
 
     [Fact]
     public async Task Off_never_calls_the_app_with_a_lifespan_scope()
     {
         var types = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             types.Enqueue(scope.Type);
             await TestApps.RespondAsync(send, "ok");
-        }), options => options.Lifespan.Mode = LifespanMode.Off);
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), options => options.Lifespan.Mode = LifespanMode.Off, services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        Assert.Equal("ok", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
-        await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        Assert.Equal("ok", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/", UriKind.Relative)));
+        await host.StopAsync().WaitAsync(TestApps.Patience);
         Assert.Equal(["http"], types);
     }
 
     [Fact]
     public async Task Startup_failed_makes_host_start_throw_with_the_apps_message_and_logs_it()
     {
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             await receive();
             await send(new LifespanStartupFailed("database unreachable"));
-        }));
+        }), services: services => services.AddProbeServer(events));
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(TestApps.Patience));
         Assert.EndsWith("failed lifespan startup: database unreachable", error.Message, StringComparison.Ordinal);
         var logged = Assert.Single(host.Logs.WithEvent(42));
         Assert.Equal(LogLevel.Critical, logged.Level);
         Assert.Contains("database unreachable", logged.Message, StringComparison.Ordinal);
-        Assert.Equal(0, host.Events.Count(ProbeServer.Started));
+        Assert.Equal(0, events.Count(ProbeServer.Started));
     }
 
     [Fact]
@@ -186,53 +195,56 @@ public sealed class LifespanModeTests
     [Fact]
     public async Task Shutdown_failed_is_logged_and_shutdown_continues()
     {
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             await receive();
             await send(LifespanStartupComplete.Instance);
             await receive();
             await send(new LifespanShutdownFailed("could not flush the cache"));
-        }));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        await host.StopAsync().WaitAsync(TestApps.Patience);
         var logged = Assert.Single(host.Logs.WithEvent(48));
         Assert.Equal(LogLevel.Error, logged.Level);
         Assert.Contains("could not flush the cache", logged.Message, StringComparison.Ordinal);
-        Assert.Equal(1, host.Events.Count(ProbeServer.Stopped));
+        Assert.Equal(1, events.Count(ProbeServer.Stopped));
     }
 
     [Fact]
     public async Task Startup_timeout_fails_host_start_with_a_clear_error()
     {
         var never = new TaskCompletionSource();
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             await receive();
             await never.Task;
-        }), options => options.Lifespan.StartupTimeout = TimeSpan.FromMilliseconds(200));
+        }), options => options.Lifespan.StartupTimeout = TimeSpan.FromMilliseconds(200), services: services => services.AddProbeServer(events));
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(TestApps.Patience));
         Assert.Contains("did not answer lifespan.startup within 00:00:00.2", error.Message, StringComparison.Ordinal);
         Assert.Contains("AsgiOptions.Lifespan.StartupTimeout", error.Message, StringComparison.Ordinal);
         Assert.Single(host.Logs.WithEvent(45));
-        Assert.Equal(0, host.Events.Count(ProbeServer.Started));
+        Assert.Equal(0, events.Count(ProbeServer.Started));
     }
 
     [Fact]
     public async Task Shutdown_timeout_is_logged_and_the_host_stops()
     {
         var never = new TaskCompletionSource();
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             await receive();
             await send(LifespanStartupComplete.Instance);
             await receive();
             await never.Task;
-        }), options => options.Lifespan.ShutdownTimeout = TimeSpan.FromMilliseconds(200));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), options => options.Lifespan.ShutdownTimeout = TimeSpan.FromMilliseconds(200), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        await host.StopAsync().WaitAsync(TestApps.Patience);
         var logged = Assert.Single(host.Logs.WithEvent(49));
         Assert.Contains("AsgiOptions.Lifespan.ShutdownTimeout", logged.Message, StringComparison.Ordinal);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using AsgiBridge.Lifespan;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -17,8 +18,9 @@ public sealed class LifespanOrderingTests
     {
         var startupReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseStartup = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var port = LifespanTestHost.FreePort();
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var port = KestrelTestHost.FreePort();
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -32,25 +34,25 @@ public sealed class LifespanOrderingTests
 
             events.Add("request");
             await TestApps.RespondAsync(send, "ok");
-        }), port: port);
+        }), http1Port: port, services: services => services.AddProbeServer(events));
 
-        var start = host.App.StartAsync();
-        await startupReceived.Task.WaitAsync(LifespanTestHost.Patience);
+        var start = host.StartAsync();
+        await startupReceived.Task.WaitAsync(TestApps.Patience);
 
         // Startup is blocked: the server has not started, so a request cannot even connect.
         Assert.False(start.IsCompleted);
-        Assert.Equal(0, host.Events.Count(ProbeServer.Started));
-        using (var early = new HttpClient { Timeout = LifespanTestHost.Patience })
+        Assert.Equal(0, events.Count(ProbeServer.Started));
+        using (var early = new HttpClient { Timeout = TestApps.Patience })
         {
             await Assert.ThrowsAsync<HttpRequestException>(() => early.GetAsync(new Uri($"http://127.0.0.1:{port}/")));
         }
 
         releaseStartup.SetResult();
-        await start.WaitAsync(LifespanTestHost.Patience);
-        using var response = await host.Client.GetAsync(new Uri("/", UriKind.Relative));
+        await start.WaitAsync(TestApps.Patience);
+        using var response = await host.CreateClient(KestrelProtocol.Http1).GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        host.Events.AssertOrder("lifespan.startup", "lifespan.startup.complete", ProbeServer.Started, "request");
-        Assert.Equal(1, host.Events.Count("request"));
+        events.AssertOrder("lifespan.startup", "lifespan.startup.complete", ProbeServer.Started, "request");
+        Assert.Equal(1, events.Count("request"));
     }
 
     [Fact]
@@ -59,8 +61,9 @@ public sealed class LifespanOrderingTests
         var requestStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var shutdownReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var releaseShutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        ProbeServer? probe = null;
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        Func<ProbeServer>? probe = null;
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -77,28 +80,27 @@ public sealed class LifespanOrderingTests
 
             // The request ends once the server begins stopping. Were lifespan.shutdown delivered while it is still
             // in flight, it would wake first and the response would say so.
-            var first = await Task.WhenAny(probe!.StoppingSignal, shutdownReceived.Task);
+            var first = await Task.WhenAny(probe!().StoppingSignal, shutdownReceived.Task);
             var verdict = first == shutdownReceived.Task ? "shutdown-arrived-while-in-flight" : "drained-first";
             events.Add("request.end");
             await TestApps.RespondAsync(send, verdict);
-        }));
-        probe = host.Probe;
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => probe = services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        var request = host.Client.GetAsync(new Uri("/", UriKind.Relative));
-        await requestStarted.Task.WaitAsync(LifespanTestHost.Patience);
-        var stop = host.App.StopAsync();
+        var request = host.CreateClient(KestrelProtocol.Http1).GetAsync(new Uri("/", UriKind.Relative));
+        await requestStarted.Task.WaitAsync(TestApps.Patience);
+        var stop = host.StopAsync();
 
-        using var response = await request.WaitAsync(LifespanTestHost.Patience);
+        using var response = await request.WaitAsync(TestApps.Patience);
         Assert.Equal("drained-first", await response.Content.ReadAsStringAsync());
 
-        await shutdownReceived.Task.WaitAsync(LifespanTestHost.Patience);
+        await shutdownReceived.Task.WaitAsync(TestApps.Patience);
         Assert.False(stop.IsCompleted, "The host finished stopping before the application answered lifespan.shutdown.");
         releaseShutdown.SetResult();
-        await stop.WaitAsync(LifespanTestHost.Patience);
-        host.Events.Add("host.stopped");
+        await stop.WaitAsync(TestApps.Patience);
+        events.Add("host.stopped");
 
-        host.Events.AssertOrder("lifespan.startup.complete", ProbeServer.Started, "request.start", ProbeServer.Stopping,
+        events.AssertOrder("lifespan.startup.complete", ProbeServer.Started, "request.start", ProbeServer.Stopping,
             "request.end", ProbeServer.Stopped, "lifespan.shutdown", "lifespan.shutdown.complete", "host.stopped");
     }
 
@@ -143,22 +145,22 @@ public sealed class LifespanOrderingTests
 
         var addresses = host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!;
         var start = host.StartAsync();
-        await Task.WhenAny(probe!().StartedSignal, start).Unwrap().WaitAsync(LifespanTestHost.Patience);
+        await Task.WhenAny(probe!().StartedSignal, start).Unwrap().WaitAsync(TestApps.Patience);
         Assert.False(start.IsCompleted, "Host start completed before lifespan startup did.");
         Assert.Equal(1, events.Count("lifespan.startup"));
 
-        using var client = new HttpClient { BaseAddress = new Uri(addresses.Addresses.First()), Timeout = LifespanTestHost.Patience };
+        using var client = new HttpClient { BaseAddress = new Uri(addresses.Addresses.First()), Timeout = TestApps.Patience };
         var request = client.GetAsync(new Uri("/", UriKind.Relative));
-        await requestArrived.Task.WaitAsync(LifespanTestHost.Patience);
+        await requestArrived.Task.WaitAsync(TestApps.Patience);
         Assert.Equal(0, events.Count("request"));
         releaseStartup.SetResult();
 
-        await start.WaitAsync(LifespanTestHost.Patience);
-        using var response = await request.WaitAsync(LifespanTestHost.Patience);
+        await start.WaitAsync(TestApps.Patience);
+        using var response = await request.WaitAsync(TestApps.Patience);
         Assert.Equal("state from startup", await response.Content.ReadAsStringAsync());
         events.AssertOrder("lifespan.startup", ProbeServer.Started, "lifespan.startup.complete", "request");
 
-        await host.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        await host.StopAsync().WaitAsync(TestApps.Patience);
         events.AssertOrder("request", "lifespan.shutdown", "lifespan.shutdown.complete");
     }
 
@@ -176,7 +178,7 @@ public sealed class LifespanOrderingTests
             .ConfigureServices(services => services.AddAsgi())
             .Build();
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(TestApps.Patience));
         Assert.Contains("late app cannot start", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using AsgiBridge.Lifespan;
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Lifespan;
@@ -29,7 +30,8 @@ public sealed class LifespanRegistrationTests
 
         var shared = Named("shared");
         var other = Named("other");
-        await using var host = LifespanTestHost.Create((app, events) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app =>
         {
             app.MapAsgi("/a", shared);
             app.MapAsgi("/b", shared);
@@ -37,41 +39,43 @@ public sealed class LifespanRegistrationTests
             app.MapAsgi("/other", other);
             app.Map("/hi", branch => branch.UseAsgi(HelloApp.Run));
             app.MapAsgi("/hello", HelloApp.Run); // a second delegate over the same method: the same app
-        });
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }, services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
         Assert.Equal(["shared", "other"], lifespans);
-        Assert.Equal("shared:shared", await host.Client.GetStringAsync(new Uri("/a", UriKind.Relative)));
-        Assert.Equal("shared:shared", await host.Client.GetStringAsync(new Uri("/b", UriKind.Relative)));
-        Assert.Equal("shared:shared", await host.Client.GetStringAsync(new Uri("/c", UriKind.Relative)));
-        Assert.Equal("other:other", await host.Client.GetStringAsync(new Uri("/other", UriKind.Relative)));
-        Assert.Equal("Hello, world!", await host.Client.GetStringAsync(new Uri("/hi", UriKind.Relative)));
-        Assert.Equal("Hello, world!", await host.Client.GetStringAsync(new Uri("/hello", UriKind.Relative)));
+        Assert.Equal("shared:shared", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/a", UriKind.Relative)));
+        Assert.Equal("shared:shared", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/b", UriKind.Relative)));
+        Assert.Equal("shared:shared", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/c", UriKind.Relative)));
+        Assert.Equal("other:other", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/other", UriKind.Relative)));
+        Assert.Equal("Hello, world!", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/hi", UriKind.Relative)));
+        Assert.Equal("Hello, world!", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/hello", UriKind.Relative)));
         Assert.Single(host.Logs.WithEvent(43)); // HelloApp: one unsupported lifespan for both of its mounts
 
-        await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        await host.StopAsync().WaitAsync(TestApps.Patience);
         Assert.Equal(2, host.Logs.WithEvent(47).Count); // shutdown completed for shared and other, once each
     }
 
     [Fact]
     public async Task Apps_start_in_registration_order_and_stop_in_reverse()
     {
-        await using var host = LifespanTestHost.Create((app, events) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app =>
         {
             app.MapAsgi("/first", (scope, receive, send) => TestApps.LifespanAsync(scope, receive, send, events, prefix: "first"));
             app.MapAsgi("/second", (scope, receive, send) => TestApps.LifespanAsync(scope, receive, send, events, prefix: "second"));
-        });
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
-        await host.App.StopAsync().WaitAsync(LifespanTestHost.Patience);
+        }, services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
+        await host.StopAsync().WaitAsync(TestApps.Patience);
 
-        host.Events.AssertOrder("first.startup.complete", "second.startup", "second.startup.complete", ProbeServer.Started,
+        events.AssertOrder("first.startup.complete", "second.startup", "second.startup.complete", ProbeServer.Started,
             ProbeServer.Stopped, "second.shutdown", "second.shutdown.complete", "first.shutdown", "first.shutdown.complete");
     }
 
     [Fact]
     public async Task When_a_later_app_fails_startup_the_apps_already_started_are_shut_down()
     {
-        await using var host = LifespanTestHost.Create((app, events) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app =>
         {
             app.MapAsgi("/first", (scope, receive, send) => TestApps.LifespanAsync(scope, receive, send, events, prefix: "first"));
             app.MapAsgi("/second", async (scope, receive, send) =>
@@ -79,11 +83,11 @@ public sealed class LifespanRegistrationTests
                 await receive();
                 await send(new LifespanStartupFailed("second cannot start"));
             });
-        });
+        }, services: services => services.AddProbeServer(events));
 
-        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.App.StartAsync().WaitAsync(LifespanTestHost.Patience));
+        var error = await Assert.ThrowsAsync<AsgiLifespanException>(() => host.StartAsync().WaitAsync(TestApps.Patience));
         Assert.Contains("second cannot start", error.Message, StringComparison.Ordinal);
-        host.Events.AssertOrder("first.startup.complete", "first.shutdown", "first.shutdown.complete");
-        Assert.Equal(0, host.Events.Count(ProbeServer.Started));
+        events.AssertOrder("first.startup.complete", "first.shutdown", "first.shutdown.complete");
+        Assert.Equal(0, events.Count(ProbeServer.Started));
     }
 }

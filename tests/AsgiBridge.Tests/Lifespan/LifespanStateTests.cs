@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using AsgiBridge.Lifespan;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using Microsoft.AspNetCore.Builder;
 
 namespace AsgiBridge.Tests.Lifespan;
@@ -11,7 +12,8 @@ public sealed class LifespanStateTests
     public async Task Lifespan_scope_gets_an_empty_state_and_the_lifespan_version()
     {
         var seen = new TaskCompletionSource<(int Count, AsgiVersion Version, bool HasStateKey)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -21,8 +23,8 @@ public sealed class LifespanStateTests
             }
 
             await TestApps.RespondAsync(send, "ok");
-        }));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
         var (count, version, hasState) = await seen.Task;
         Assert.Equal(0, count);
@@ -36,7 +38,8 @@ public sealed class LifespanStateTests
     {
         var pool = new object();
         var pools = new ConcurrentBag<object?>();
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -60,12 +63,12 @@ public sealed class LifespanStateTests
             }
 
             await TestApps.RespondAsync(send, $"{before}|{state.ContainsKey("added")}|{state.Count}");
-        }));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        Assert.Equal("from startup|True|2", await host.Client.GetStringAsync(new Uri("/replace", UriKind.Relative)));
-        Assert.Equal("from startup|False|2", await host.Client.GetStringAsync(new Uri("/other", UriKind.Relative)));
-        Assert.Equal("from startup|False|2", await host.Client.GetStringAsync(new Uri("/other", UriKind.Relative)));
+        Assert.Equal("from startup|True|2", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/replace", UriKind.Relative)));
+        Assert.Equal("from startup|False|2", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/other", UriKind.Relative)));
+        Assert.Equal("from startup|False|2", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/other", UriKind.Relative)));
         Assert.Equal(3, pools.Count);
         Assert.All(pools, seenPool => Assert.Same(pool, seenPool));
     }
@@ -74,7 +77,8 @@ public sealed class LifespanStateTests
     public async Task Values_the_lifespan_adds_after_startup_reach_later_requests()
     {
         var lifespanState = new TaskCompletionSource<IDictionary<string, object?>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -84,12 +88,12 @@ public sealed class LifespanStateTests
             }
 
             await TestApps.RespondAsync(send, scope.State!.TryGetValue("late", out var value) ? (string)value! : "absent");
-        }));
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        Assert.Equal("absent", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        Assert.Equal("absent", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/", UriKind.Relative)));
         (await lifespanState.Task)["late"] = "added later";
-        Assert.Equal("added later", await host.Client.GetStringAsync(new Uri("/", UriKind.Relative)));
+        Assert.Equal("added later", await host.CreateClient(KestrelProtocol.Http1).GetStringAsync(new Uri("/", UriKind.Relative)));
     }
 
     [Theory]
@@ -97,7 +101,8 @@ public sealed class LifespanStateTests
     [InlineData(LifespanMode.Auto)]
     public async Task State_is_absent_when_lifespan_is_off_or_unsupported(LifespanMode mode)
     {
-        await using var host = LifespanTestHost.Create((app, events) => app.UseAsgi(async (scope, receive, send) =>
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -105,10 +110,10 @@ public sealed class LifespanStateTests
             }
 
             await TestApps.RespondAsync(send, $"{scope.State is null}|{scope.ContainsKey("state")}");
-        }), options => options.Lifespan.Mode = mode);
-        await host.App.StartAsync().WaitAsync(LifespanTestHost.Patience);
+        }), options => options.Lifespan.Mode = mode, services: services => services.AddProbeServer(events));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
 
-        using var response = await host.Client.GetAsync(new Uri("/", UriKind.Relative));
+        using var response = await host.CreateClient(KestrelProtocol.Http1).GetAsync(new Uri("/", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("True|False", await response.Content.ReadAsStringAsync());
     }

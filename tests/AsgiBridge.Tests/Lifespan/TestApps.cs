@@ -6,6 +6,9 @@ namespace AsgiBridge.Tests.Lifespan;
 /// <summary>Small ASGI building blocks for the lifespan tests.</summary>
 internal static class TestApps
 {
+    /// <summary>How long a lifespan test waits for a signal before it fails.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     /// <summary>Sends a plain-text 200 response.</summary>
     public static async Task RespondAsync(AsgiSend send, string text, int status = 200)
     {

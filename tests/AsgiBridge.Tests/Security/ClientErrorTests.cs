@@ -57,7 +57,7 @@ public sealed class ClientErrorTests
             }
 
             await TestApps.SendTextAsync(send, 200, "read");
-        }, asgi => asgi.Lifespan.Mode = AsgiBridge.Lifespan.LifespanMode.Off);
+        }, KestrelTestHost.LifespanOff);
         await using var connection = await RawHttpConnection.ConnectAsync(host.Http1Address);
 
         await connection.SendAsync($"POST /upload HTTP/1.1\r\nHost: localhost\r\nTransfer-Encoding: chunked\r\n\r\n{chunkSize}\r\nabc\r\n0\r\n\r\n");
@@ -88,7 +88,7 @@ public sealed class ClientErrorTests
                 appDone.TrySetResult(ex);
                 throw;
             }
-        }, asgi => asgi.Lifespan.Mode = AsgiBridge.Lifespan.LifespanMode.Off);
+        }, KestrelTestHost.LifespanOff);
 
         await using (var connection = await RawHttpConnection.ConnectAsync(host.Http1Address))
         {

@@ -1,4 +1,5 @@
 using AsgiBridge.Messages;
+using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.TestInfrastructure.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,12 +48,8 @@ public sealed class WebSocketRoutingTests
     public async Task With_websockets_disabled_an_upgrade_request_on_kestrel_is_an_http_scope()
     {
         // (TestServer offers WebSockets natively, so this is a Kestrel-only behaviour.)
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Services.AddAsgi(options => options.EnableWebSockets = false);
-        await using var app = builder.Build();
         var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        app.UseAsgi(async (scope, receive, send) =>
+        await using var host = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
         {
             if (scope is LifespanScope)
             {
@@ -62,13 +59,11 @@ public sealed class WebSocketRoutingTests
             seen.TrySetResult(scope.Type);
             await send(new HttpResponseStart(426));
             await send(HttpResponseBody.Empty);
-        });
-        await app.StartAsync();
+        }, options => options.EnableWebSockets = false);
 
-        var address = new Uri(app.Urls.First().Replace("http://", "ws://", StringComparison.Ordinal) + "/x");
-        using var client = new System.Net.WebSockets.ClientWebSocket();
+        var client = host.CreateWebSocketClient(KestrelProtocol.Http1);
         using var timeout = new CancellationTokenSource(WebSocketTestHost.Timeout);
-        await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => client.ConnectAsync(address, timeout.Token));
+        await Assert.ThrowsAnyAsync<System.Net.WebSockets.WebSocketException>(() => client.ConnectAsync("/x", timeout.Token));
         Assert.Equal("http", await seen.Task.WaitAsync(WebSocketTestHost.Timeout));
     }
 }

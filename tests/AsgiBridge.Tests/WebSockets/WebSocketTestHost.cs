@@ -1,94 +1,78 @@
-using System.Net;
 using System.Net.WebSockets;
 using AsgiBridge.Hosting;
-using AsgiBridge.Tests.Infrastructure;
+using AsgiBridge.TestInfrastructure.Kestrel;
+using AsgiBridge.TestInfrastructure.Logging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace AsgiBridge.Tests.WebSockets;
 
-/// <summary>Hosts one ASGI application behind <c>UseAsgi</c> on TestServer or Kestrel and opens WebSockets to it.</summary>
+/// <summary>
+/// Runs one ASGI application behind <c>UseAsgi</c> on the transport a theory names and opens WebSockets to it: real
+/// Kestrel is a <see cref="KestrelTestHost"/> (HTTP/1.1 Upgrade or HTTP/2 extended CONNECT); the in-memory TestServer,
+/// which Kestrel cannot stand in for, is built here.
+/// </summary>
 public sealed class WebSocketTestHost : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    private readonly WebApplication _app;
-    private readonly HttpMessageInvoker? _invoker;
+    private readonly KestrelTestHost? _kestrel;
+    private readonly WebApplication? _inMemory;
 
-    private WebSocketTestHost(WebApplication app, WebSocketTransport transport, Uri baseUri, TestLogSink logs)
+    private WebSocketTestHost(WebSocketTransport transport, KestrelTestHost? kestrel, WebApplication? inMemory, TestLogSink logs)
     {
-        _app = app;
         Transport = transport;
-        BaseUri = baseUri;
+        _kestrel = kestrel;
+        _inMemory = inMemory;
         Logs = logs;
-        if (transport == WebSocketTransport.Http2)
-        {
-            _invoker = new HttpMessageInvoker(new SocketsHttpHandler { EnableMultipleHttp2Connections = true });
-        }
+        BaseUri = kestrel is null ? new Uri("ws://localhost/") : new UriBuilder(kestrel.AddressFor(Protocol)) { Scheme = "ws" }.Uri;
     }
 
     public WebSocketTransport Transport { get; }
 
-    /// <summary>The ws:// address of the server (http:// for Kestrel's raw address is in <see cref="HttpUri"/>).</summary>
+    /// <summary>The ws:// address of the server (Kestrel's http:// address is <see cref="HttpUri"/>).</summary>
     public Uri BaseUri { get; }
 
     public Uri HttpUri => new UriBuilder(BaseUri) { Scheme = "http" }.Uri;
 
     public TestLogSink Logs { get; }
 
-    public TestServer? TestServer => Transport == WebSocketTransport.TestServer ? _app.GetTestServer() : null;
+    public TestServer? TestServer => _inMemory?.GetTestServer();
+
+    private KestrelProtocol Protocol => Transport == WebSocketTransport.Http2 ? KestrelProtocol.Http2 : KestrelProtocol.Http1;
 
     public static async Task<WebSocketTestHost> StartAsync(WebSocketTransport transport, AsgiApp asgiApp, Action<AsgiOptions>? configure = null)
     {
+        // These tests are about connections: lifespan scopes end at once, which the bridge reads as "lifespan unsupported".
+        AsgiApp app = (scope, receive, send) => scope is LifespanScope ? Task.CompletedTask : asgiApp(scope, receive, send);
+        if (transport != WebSocketTransport.TestServer)
+        {
+            var kestrel = await KestrelTestHost.StartAsync(app, configure);
+            return new WebSocketTestHost(transport, kestrel, inMemory: null, kestrel.Logs);
+        }
+
         var builder = WebApplication.CreateSlimBuilder();
         var logs = new TestLogSink();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(logs);
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Logging.AddFilter<TestLogSink>(null, LogLevel.Debug);
         builder.Services.AddAsgi(configure);
-        if (transport == WebSocketTransport.TestServer)
-        {
-            builder.WebHost.UseTestServer();
-        }
-        else
-        {
-            builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen =>
-                listen.Protocols = transport == WebSocketTransport.Http2 ? HttpProtocols.Http2 : HttpProtocols.Http1));
-        }
-
-        var app = builder.Build();
-        // These tests are about connections: lifespan scopes end at once, which the bridge reads as "lifespan unsupported".
-        app.UseAsgi((scope, receive, send) => scope is LifespanScope ? Task.CompletedTask : asgiApp(scope, receive, send));
-        await app.StartAsync();
-
-        Uri baseUri;
-        if (transport == WebSocketTransport.TestServer)
-        {
-            baseUri = new Uri("ws://localhost/");
-        }
-        else
-        {
-            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-            baseUri = new UriBuilder(address) { Scheme = "ws" }.Uri;
-        }
-
-        return new WebSocketTestHost(app, transport, baseUri, logs);
+        builder.WebHost.UseTestServer();
+        var inMemory = builder.Build();
+        inMemory.UseAsgi(app);
+        await inMemory.StartAsync();
+        return new WebSocketTestHost(transport, kestrel: null, inMemory, logs);
     }
 
     /// <summary>Opens a WebSocket; on Kestrel the client collects the handshake response's status and headers.</summary>
     public async Task<WebSocket> ConnectAsync(string pathAndQuery = "/", IEnumerable<string>? subprotocols = null, Action<ClientWebSocketOptions>? configure = null, CancellationToken cancellationToken = default)
     {
-        var uri = new Uri(BaseUri, pathAndQuery);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        if (Transport == WebSocketTransport.TestServer)
+        if (_kestrel is null)
         {
             var client = TestServer!.CreateWebSocketClient();
             foreach (var protocol in subprotocols ?? [])
@@ -96,45 +80,22 @@ public sealed class WebSocketTestHost : IAsyncDisposable
                 client.SubProtocols.Add(protocol);
             }
 
-            return await client.ConnectAsync(uri, timeout.Token);
+            return await client.ConnectAsync(new Uri(BaseUri, pathAndQuery), timeout.Token);
         }
 
-        var socket = CreateClient(subprotocols, configure);
+        var kestrelClient = CreateKestrelClient(subprotocols, configure);
         try
         {
-            await ConnectAsync(socket, uri, timeout.Token);
+            await kestrelClient.ConnectAsync(pathAndQuery, timeout.Token);
         }
         catch
         {
-            socket.Dispose();
+            kestrelClient.Dispose();
             throw;
         }
 
-        return socket;
+        return kestrelClient.Socket;
     }
-
-    /// <summary>A Kestrel client socket, configured for the transport but not connected.</summary>
-    public ClientWebSocket CreateClient(IEnumerable<string>? subprotocols = null, Action<ClientWebSocketOptions>? configure = null)
-    {
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        if (Transport == WebSocketTransport.Http2)
-        {
-            socket.Options.HttpVersion = HttpVersion.Version20;
-            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        }
-
-        foreach (var protocol in subprotocols ?? [])
-        {
-            socket.Options.AddSubProtocol(protocol);
-        }
-
-        configure?.Invoke(socket.Options);
-        return socket;
-    }
-
-    public Task ConnectAsync(ClientWebSocket socket, Uri uri, CancellationToken cancellationToken) =>
-        _invoker is null ? socket.ConnectAsync(uri, cancellationToken) : socket.ConnectAsync(uri, _invoker, cancellationToken);
 
     /// <summary>
     /// Attempts a handshake the application is expected to refuse and returns the HTTP status the client saw
@@ -142,34 +103,44 @@ public sealed class WebSocketTestHost : IAsyncDisposable
     /// </summary>
     public async Task<(int Status, HttpResponseHeadersSnapshot Headers)> FailedHandshakeAsync(string pathAndQuery = "/", Action<ClientWebSocketOptions>? configure = null)
     {
-        var uri = new Uri(BaseUri, pathAndQuery);
         using var timeout = new CancellationTokenSource(Timeout);
-        if (Transport == WebSocketTransport.TestServer)
+        if (_kestrel is null)
         {
-            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer!.CreateWebSocketClient().ConnectAsync(uri, timeout.Token));
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => TestServer!.CreateWebSocketClient().ConnectAsync(new Uri(BaseUri, pathAndQuery), timeout.Token));
             var match = System.Text.RegularExpressions.Regex.Match(error.Message, @"status code: (\d+)");
             Assert.True(match.Success, error.Message);
             return (int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), new HttpResponseHeadersSnapshot(null));
         }
 
-        using var socket = CreateClient(configure: configure);
-        await Assert.ThrowsAsync<WebSocketException>(() => ConnectAsync(socket, uri, timeout.Token));
-        return ((int)socket.HttpStatusCode, new HttpResponseHeadersSnapshot(socket.HttpResponseHeaders));
+        using var client = CreateKestrelClient(subprotocols: null, configure);
+        await Assert.ThrowsAsync<WebSocketException>(() => client.ConnectAsync(pathAndQuery, timeout.Token));
+        return ((int)client.Socket.HttpStatusCode, new HttpResponseHeadersSnapshot(client.Socket.HttpResponseHeaders));
     }
 
     public async ValueTask DisposeAsync()
     {
-        _invoker?.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
+        if (_kestrel is not null)
+        {
+            await _kestrel.DisposeAsync();
+        }
+
+        if (_inMemory is not null)
+        {
+            await _inMemory.StopAsync();
+            await _inMemory.DisposeAsync();
+        }
     }
-}
 
-/// <summary>The response headers of a handshake, when the transport exposes them.</summary>
-public sealed class HttpResponseHeadersSnapshot(IReadOnlyDictionary<string, IEnumerable<string>>? headers)
-{
-    public bool Available => headers is not null;
+    /// <summary>A Kestrel client for the transport, with the subprotocols and options set but not connected.</summary>
+    private KestrelWebSocketClient CreateKestrelClient(IEnumerable<string>? subprotocols, Action<ClientWebSocketOptions>? configure)
+    {
+        var client = _kestrel!.CreateWebSocketClient(Protocol);
+        foreach (var protocol in subprotocols ?? [])
+        {
+            client.Socket.Options.AddSubProtocol(protocol);
+        }
 
-    public string? Get(string name) =>
-        headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value is { } values ? string.Join(",", values) : null;
+        configure?.Invoke(client.Socket.Options);
+        return client;
+    }
 }
