@@ -4,6 +4,7 @@ using AsgiBridge.Messages;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 using Xunit.Abstractions;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Toolkit.Tests.Requests;
 
@@ -28,7 +29,7 @@ public sealed class LargeUploadTests(ITestOutputHelper output) : IDisposable
         long received = 0, allocatedDuringParse = 0, baselineRetained = 0, peakRetained = 0, nextSample = 0;
         string? result = null;
         var streamedUpload = false;
-        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi(async (scope, receive, send) =>
+        await using var host = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
         {
             // Count the body bytes the server hands over, and sample the retained heap every 8 MiB.
             AsgiReceive counting = async () =>
@@ -60,14 +61,14 @@ public sealed class LargeUploadTests(ITestOutputHelper output) : IDisposable
 
             await send(new HttpResponseStart(200));
             await send(new HttpResponseBody("stored"u8.ToArray()));
-        }));
+        }, KestrelTestHost.LifespanOff, kestrel: options => options.Limits.MaxRequestBodySize = null);
 
         using var content = new MultipartFormDataContent();
         content.Add(new StringContent("holiday video"), "title");
         var file = new StreamContent(new PatternStream(FileSize), 64 * 1024);
         file.Headers.ContentType = new MediaTypeHeaderValue("video/mp4");
         content.Add(file, "upload", "video.mp4");
-        using var response = await host.Client.PostAsync("/upload", content);
+        using var response = await host.CreateClient(KestrelProtocol.Http1).PostAsync("/upload", content);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($"holiday video video.mp4 {FileSize} True True", result);

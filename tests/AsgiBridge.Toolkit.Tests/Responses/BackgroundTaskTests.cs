@@ -2,6 +2,7 @@ using AsgiBridge.Messages;
 using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Toolkit.Tests.Responses;
 
@@ -49,7 +50,7 @@ public sealed class BackgroundTaskTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi((scope, receive, send) =>
+        await using var host = await KestrelTestHost.StartAsync((scope, receive, send) =>
             new TextResponse("welcome email queued")
                 .AddBackgroundTask(async () =>
                 {
@@ -57,9 +58,9 @@ public sealed class BackgroundTaskTests
                     await release.Task;
                     finished.SetResult();
                 })
-                .ExecuteAsync(scope, receive, send)));
+                .ExecuteAsync(scope, receive, send), KestrelTestHost.LifespanOff);
 
-        var text = await host.Client.GetStringAsync("/signup").WaitAsync(Asgi.Timeout);
+        var text = await host.CreateClient(KestrelProtocol.Http1).GetStringAsync("/signup").WaitAsync(Asgi.Timeout);
 
         Assert.Equal("welcome email queued", text);
         await started.Task.WaitAsync(Asgi.Timeout);

@@ -3,6 +3,7 @@ using AsgiBridge.Messages;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Net.Http.Headers;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Toolkit.Tests.Responses;
 
@@ -276,16 +277,17 @@ public sealed class FileResponseTests : IDisposable
     [Fact]
     public async Task Through_Kestrel_the_file_goes_out_by_pathsend_and_ranges_are_streamed()
     {
-        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi((scope, receive, send) =>
+        await using var host = await KestrelTestHost.StartAsync((scope, receive, send) =>
         {
             Assert.True(scope.SupportsExtension(AsgiExtensionNames.PathSend));
             return new FileResponse(_file).ExecuteAsync(scope, receive, send);
-        }));
+        }, KestrelTestHost.LifespanOff);
+        var client = host.CreateClient(KestrelProtocol.Http1);
 
-        using var whole = await host.Client.GetAsync("/letters.txt");
+        using var whole = await client.GetAsync("/letters.txt");
         using var request = new HttpRequestMessage(HttpMethod.Get, "/letters.txt");
         request.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(100, 109);
-        using var part = await host.Client.SendAsync(request);
+        using var part = await client.SendAsync(request);
 
         Assert.Equal(System.Net.HttpStatusCode.OK, whole.StatusCode);
         Assert.Equal(1000, whole.Content.Headers.ContentLength);

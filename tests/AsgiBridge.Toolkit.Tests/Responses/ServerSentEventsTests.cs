@@ -5,6 +5,7 @@ using AsgiBridge.Messages;
 using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Toolkit.Tests.Responses;
 
@@ -203,10 +204,10 @@ public sealed class ServerSentEventsTests
             }
         }
 
-        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi((scope, receive, send) =>
-            new ServerSentEventsResponse(Events).ExecuteAsync(scope, receive, send)));
+        await using var host = await KestrelTestHost.StartAsync(
+            (scope, receive, send) => new ServerSentEventsResponse(Events).ExecuteAsync(scope, receive, send), KestrelTestHost.LifespanOff);
 
-        var response = await host.Client.GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
+        var response = await host.CreateClient(KestrelProtocol.Http1).GetAsync("/events", HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
         var body = await response.Content.ReadAsStreamAsync();
         next.Writer.TryWrite(new ServerSentEvent("one", Id: "1"));
@@ -217,7 +218,7 @@ public sealed class ServerSentEventsTests
         response.Dispose();
 
         await cancelled.Task.WaitAsync(Asgi.Timeout);
-        await host.App.StopAsync();
+        await host.StopAsync();
         Assert.Empty(host.Logs.Problems);
     }
 }

@@ -4,6 +4,7 @@ using AsgiBridge.Messages;
 using AsgiBridge.Testing;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Toolkit.Tests.Responses;
 
@@ -203,14 +204,14 @@ public sealed class StreamingResponseTests
             }
         }
 
-        await using var host = await TestHost.StartKestrelAsync(app => app.UseAsgi(async (scope, receive, send) =>
+        await using var host = await KestrelTestHost.StartAsync(async (scope, receive, send) =>
         {
             var response = new StreamingResponse(Produce, mediaType: "text/plain");
             await response.ExecuteAsync(scope, receive, send);
             appDone.SetResult(response.ClientDisconnected);
-        }));
+        }, KestrelTestHost.LifespanOff);
 
-        var response = await host.Client.GetAsync("/stream", HttpCompletionOption.ResponseHeadersRead);
+        var response = await host.CreateClient(KestrelProtocol.Http1).GetAsync("/stream", HttpCompletionOption.ResponseHeadersRead);
         var body = await response.Content.ReadAsStreamAsync();
         Assert.Equal("first;", await ReadTextAsync(body, "first;".Length));
         Assert.False(produceSecond.Task.IsCompleted);
@@ -221,7 +222,7 @@ public sealed class StreamingResponseTests
 
         await cancelled.Task.WaitAsync(Asgi.Timeout);
         Assert.True(await appDone.Task.WaitAsync(Asgi.Timeout));
-        await host.App.StopAsync();
+        await host.StopAsync();
         Assert.Empty(host.Logs.Problems);
     }
 

@@ -3,6 +3,7 @@ using System.Text;
 using AsgiBridge.Messages;
 using AsgiBridge.Toolkit;
 using Microsoft.AspNetCore.Builder;
+using AsgiBridge.TestInfrastructure.Kestrel;
 
 namespace AsgiBridge.Toolkit.Tests.Routing;
 
@@ -50,14 +51,14 @@ public sealed class RouterHostingTests
     [Fact]
     public async Task Router_behind_MapAsgi_on_Kestrel_redirects_with_the_full_path()
     {
-        await using var host = await TestHost.StartKestrelAsync(app => app.MapAsgi("/api", new AsgiRouter().Mount("/v1", UsersRouter())));
+        await using var host = await KestrelTestHost.StartAsync(app => app.MapAsgi("/api", new AsgiRouter().Mount("/v1", UsersRouter())), KestrelTestHost.LifespanOff);
+        var client = host.CreateClient(KestrelProtocol.Http1, handler => handler.AllowAutoRedirect = true);
 
-        Assert.Equal("id=21 root=/api/v1 path=/api/v1/users/21", await host.Client.GetStringAsync("/api/v1/users/21"));
+        Assert.Equal("id=21 root=/api/v1 path=/api/v1/users/21", await client.GetStringAsync("/api/v1/users/21"));
 
-        using var noRedirects = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = host.Client.BaseAddress };
-        using var redirect = await noRedirects.GetAsync("/api/v1/docs?x=1");
+        using var redirect = await host.CreateClient(KestrelProtocol.Http1).GetAsync("/api/v1/docs?x=1");
         Assert.Equal(HttpStatusCode.TemporaryRedirect, redirect.StatusCode);
         Assert.Equal("/api/v1/docs/?x=1", redirect.Headers.Location!.OriginalString);
-        Assert.Equal("docs", await host.Client.GetStringAsync("/api/v1/docs?x=1"));
+        Assert.Equal("docs", await client.GetStringAsync("/api/v1/docs?x=1"));
     }
 }
