@@ -96,6 +96,8 @@ profile_settings() {
         ioq0) P_ARGS=(--ioqueues 0) ;;
         nowait) P_ARGS=(--wait-for-data false) ;;
         minthreads) P_ARGS=(--min-threads 8) ;;
+        recipemax) P_ARGS=("${RECIPE_ARGS[@]}" --pool-block 65536 --max-response-buffer 1048576); P_ENV=("${RECIPE_ENV[@]}") ;;
+        bigresp) P_ARGS=(--max-response-buffer 1048576) ;; # experiment: a 64 KiB response fits Kestrel's response buffer, so its write does not wait
         bigblocks) P_ARGS=(--pool-block 65536) ;; # experiment: 64 KiB pool blocks, so one recv takes a whole 16 KiB body
         nohostdiag) P_ARGS=(--no-hosting-diagnostics) ;; # no per-request Activity + log scope from hosting
         nospin) P_ENV=(DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=0) ;; # idle workers sleep at once instead of spinning
@@ -108,7 +110,7 @@ profile_settings() {
         *) die "unknown profile '$1' (see PROFILES in bench/lib.sh)" ;;
     esac
 }
-PROFILES="recipe recipebig inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
+PROFILES="recipe recipebig recipemax bigresp inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
 
 # Ports of the server at index $1 in the server list: HTTP/1.1, h2c, stats.
 port_h1() { echo $((PORT_BASE + 3 * $1)); }

@@ -47,6 +47,11 @@ if (settings.NoHostingDiagnostics)
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
     kestrel.AddServerHeader = true;
+    if (settings.MaxResponseBufferSize is { } responseBuffer)
+    {
+        kestrel.Limits.MaxResponseBufferSize = responseBuffer;
+    }
+
     kestrel.Listen(IPAddress.Loopback, settings.Http1Port, listen => listen.Protocols = HttpProtocols.Http1);
     kestrel.Listen(IPAddress.Loopback, settings.H2cPort, listen => listen.Protocols = HttpProtocols.Http2);
 });
@@ -109,6 +114,6 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"cpus={Environment.ProcessorCount} serverGC={GCSettings.IsServerGC} gcLatency={GCSettings.LatencyMode} " +
     $"runtime={Environment.Version} inlineScheduling={socketOptions.UnsafePreferInlineScheduling} " +
     $"ioQueues={socketOptions.IOQueueCount} waitForData={socketOptions.WaitForDataBeforeAllocatingBuffer} " +
-    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} poolBlock={settings.PoolBlockSize} env=[{ServerSettings.RuntimeEnvironment()}]"));
+    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} poolBlock={settings.PoolBlockSize} maxResponseBuffer={settings.MaxResponseBufferSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} env=[{ServerSettings.RuntimeEnvironment()}]"));
 await app.WaitForShutdownAsync();
 return 0;

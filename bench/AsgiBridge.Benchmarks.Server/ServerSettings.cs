@@ -19,6 +19,7 @@ public sealed class ServerSettings
         "         [--min-threads N]       ThreadPool.SetMinThreads(N, N)\n" +
         "         [--no-hosting-diagnostics]  Microsoft.AspNetCore.Hosting.Diagnostics logs off: no per-request Activity and log scope\n" +
         "         [--pool-block N]        Kestrel memory pool with N-byte blocks instead of 4 KiB (bigger socket reads)\n" +
+        "         [--max-response-buffer N]  KestrelServerOptions.Limits.MaxResponseBufferSize = N (default 64 KiB)\n" +
         "         [--alloc-types]         sample allocations by type (GCAllocationTick events) into the counters endpoint\n" +
         "       runtime settings are environment variables: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, DOTNET_gcServer,\n" +
         "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun,\n" +
@@ -64,6 +65,9 @@ public sealed class ServerSettings
     /// <summary>The transport block size for <c>AddAsgiTransportBlocks</c>, or 0 for Kestrel's pool.</summary>
     public int PoolBlockSize { get; private set; }
 
+    /// <summary>Kestrel's response buffer limit (bytes a response may have unflushed before a write waits), or null.</summary>
+    public long? MaxResponseBufferSize { get; private set; }
+
     /// <summary>Whether allocations are sampled by type (<see cref="AllocationSampler"/>).</summary>
     public bool AllocationTypes { get; private set; }
 
@@ -102,6 +106,9 @@ public sealed class ServerSettings
                     break;
                 case "--pool-block" when TryInt(Next(), out var block) && block >= 4096:
                     settings.PoolBlockSize = block;
+                    break;
+                case "--max-response-buffer" when TryInt(Next(), out var buffer) && buffer >= 0:
+                    settings.MaxResponseBufferSize = buffer;
                     break;
                 case "--alloc-types":
                     settings.AllocationTypes = true;
