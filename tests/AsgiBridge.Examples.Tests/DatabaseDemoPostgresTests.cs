@@ -3,6 +3,7 @@ using System.Text.Json;
 using AsgiBridge.Examples.Tests.Infrastructure;
 using AsgiBridge.Lifespan;
 using AsgiBridge.TestInfrastructure.Logging;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace AsgiBridge.Examples.Tests;
@@ -50,7 +51,9 @@ public sealed class DatabaseDemoPostgresTests(PostgresServer server) : IClassFix
             Assert.True(await DemoConnectionsAsync(database) >= 1, "The pool keeps its idle connection open while the app runs.");
         }
 
-        Assert.Contains(_sink.Entries, e => e.EventId.Id == 311);
+        // Waited for rather than looked up: in 1 of about 10 full-suite runs under load the line was not in the sink yet
+        // when the factory's dispose returned (not reproduced in isolation); the pool must still be closed.
+        Assert.Equal(LogLevel.Information, (await _sink.WaitForEventAsync(311)).Level);
 
         // The server drops a backend from pg_stat_activity once the client's close has been processed: poll briefly.
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -70,7 +70,9 @@ public sealed class DatabaseDemoTests : IDisposable
             Assert.DoesNotContain(_sink.Entries, e => e.EventId.Id == 311);
         }
 
-        Assert.Contains(_sink.Entries, e => e.EventId.Id == 311);
+        // Waited for rather than looked up: in 1 of about 10 full-suite runs under load the line was not in the sink yet
+        // when the factory's dispose returned (not reproduced in isolation); the pool must still be closed.
+        Assert.Equal(LogLevel.Information, (await _sink.WaitForEventAsync(311)).Level);
         Assert.True(File.Exists(Path.Combine(_directory, "users.db")));
     }
 
