@@ -103,7 +103,28 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public Task StoppedAsync(CancellationToken cancellationToken) => StopRunningAsync();
+    public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // An application registered after the host's start hooks starts on its own, and its requests are served once it
+        // is ready, a moment before it is recorded as running. Its startup is joined first (the host's stopping token has
+        // already cut any that still waits), so an application that answered startup always gets lifespan.shutdown.
+        Task[] late;
+        lock (_lock)
+        {
+            late = [.. _lateStartups];
+        }
+
+        try
+        {
+            await Task.WhenAll(late).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // A late startup that failed was reported where it failed, and has nothing to shut down.
+        }
+
+        await StopRunningAsync().ConfigureAwait(false);
+    }
 
     private async Task StopRunningAsync()
     {
