@@ -104,15 +104,7 @@ public sealed class WebSocketShutdownTests
         // close the connection after its GOAWAY, until the host's shutdown timeout, even once the stream is gone.
         using var connections = new HttpMessageInvoker(new SocketsHttpHandler());
         using var socket = new ClientWebSocket();
-        var requestId = TestInfrastructure.Kestrel.OutcomeRecorder.NewId();
-        socket.Options.SetRequestHeader(TestInfrastructure.Kestrel.OutcomeRecorder.Header, requestId);
-        if (protocol == KestrelProtocol.Http2)
-        {
-            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
-            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        }
-
-        await socket.ConnectAsync(new UriBuilder(host.AddressFor(protocol)) { Scheme = "ws", Path = "/ws" }.Uri, connections, CancellationToken.None);
+        var requestId = await ConnectSilentAsync(host, protocol, socket, connections);
         await accepted.Task.WithTimeout();
         var stop = host.StopAsync();
 
@@ -167,15 +159,7 @@ public sealed class WebSocketShutdownTests
 
         using var connections = new HttpMessageInvoker(new SocketsHttpHandler());
         using var socket = new ClientWebSocket();
-        var requestId = TestInfrastructure.Kestrel.OutcomeRecorder.NewId();
-        socket.Options.SetRequestHeader(TestInfrastructure.Kestrel.OutcomeRecorder.Header, requestId);
-        if (protocol == KestrelProtocol.Http2)
-        {
-            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
-            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-        }
-
-        await socket.ConnectAsync(new UriBuilder(host.AddressFor(protocol)) { Scheme = "ws", Path = "/ws" }.Uri, connections, CancellationToken.None);
+        var requestId = await ConnectSilentAsync(host, protocol, socket, connections);
         await sending.Task.WithTimeout();
         var stop = host.StopAsync();
 
@@ -188,5 +172,20 @@ public sealed class WebSocketShutdownTests
         connections.Dispose();
         await stop.WithTimeout();
         Assert.Empty(host.Logs.Bridge(12));
+    }
+
+    /// <summary>Connects a client that reads nothing, on a connection of its own; returns its request id.</summary>
+    private static async Task<string> ConnectSilentAsync(KestrelTestHost host, KestrelProtocol protocol, ClientWebSocket socket, HttpMessageInvoker connections)
+    {
+        var requestId = TestInfrastructure.Kestrel.OutcomeRecorder.NewId();
+        socket.Options.SetRequestHeader(TestInfrastructure.Kestrel.OutcomeRecorder.Header, requestId);
+        if (protocol == KestrelProtocol.Http2)
+        {
+            socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        }
+
+        await socket.ConnectAsync(new UriBuilder(host.AddressFor(protocol)) { Scheme = "ws", Path = "/ws" }.Uri, connections, CancellationToken.None);
+        return requestId;
     }
 }
