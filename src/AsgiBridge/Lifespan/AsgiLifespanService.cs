@@ -26,6 +26,7 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
     private readonly object _lock = new();
     private readonly List<AppLifespan> _running = [];
     private readonly List<Task> _lateStartups = [];
+    private Task? _stopping;
 
     public AsgiLifespanService(AsgiAppRegistry registry, IOptions<AsgiOptions> options, ILoggerFactory loggerFactory, IHostApplicationLifetime lifetime,
         Hosting.AsgiBridgeRuntime? runtime = null)
@@ -104,6 +105,33 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
 
     /// <inheritdoc />
     public async Task StoppedAsync(CancellationToken cancellationToken)
+    {
+        // The host can be stopped twice at once: WebApplicationFactory stops it while the entry point's app.Run() reacts to
+        // ApplicationStopping with its own StopAsync. Every caller waits for the one shutdown, so none returns while the
+        // application is still answering lifespan.shutdown.
+        TaskCompletionSource? mine = null;
+        Task stopping;
+        lock (_lock)
+        {
+            if (_stopping is null)
+            {
+                mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _stopping = mine.Task;
+            }
+
+            stopping = _stopping;
+        }
+
+        if (mine is not null)
+        {
+            await StopOnceAsync().ConfigureAwait(false);
+            mine.SetResult();
+        }
+
+        await stopping.ConfigureAwait(false);
+    }
+
+    private async Task StopOnceAsync()
     {
         // An application registered after the host's start hooks starts on its own, and its requests are served once it
         // is ready, a moment before it is recorded as running. Its startup is joined first (the host's stopping token has

@@ -22,6 +22,9 @@ public abstract class BrokerServer : IAsyncDisposable
     /// <summary>The loopback port the server listens on (kept across restarts).</summary>
     public int Port { get; }
 
+    /// <summary>Whether the server process is running (started and not killed).</summary>
+    public bool IsRunning => _process is not null;
+
     /// <summary>The executable.</summary>
     protected abstract string Executable { get; }
 

@@ -105,6 +105,36 @@ public sealed class LifespanOrderingTests
     }
 
     [Fact]
+    public async Task Two_stops_at_once_both_wait_for_the_answer_to_lifespan_shutdown()
+    {
+        // WebApplicationFactory does this to a minimal-hosting app: its dispose stops the host while the entry point's
+        // app.Run() reacts to ApplicationStopping with a StopAsync of its own. The second stop must not return first.
+        var shutdownReceived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var releaseShutdown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var events = new EventLog();
+        await using var host = KestrelTestHost.Create(app => app.UseAsgi(async (scope, receive, send) =>
+        {
+            await TestApps.LifespanAsync(scope, receive, send, events, shutdown: async () =>
+            {
+                shutdownReceived.SetResult();
+                await releaseShutdown.Task;
+            });
+        }));
+        await host.StartAsync().WaitAsync(TestApps.Patience);
+
+        var first = host.StopAsync();
+        await shutdownReceived.Task.WaitAsync(TestApps.Patience);
+        var second = host.StopAsync();
+        var early = await Task.WhenAny(second, Task.Delay(TimeSpan.FromMilliseconds(200)));
+
+        Assert.NotSame(second, early);   // still waiting for the application's answer
+        Assert.False(first.IsCompleted);
+        releaseShutdown.SetResult();
+        await Task.WhenAll(first, second).WaitAsync(TestApps.Patience);
+        Assert.Equal(1, events.Count("lifespan.shutdown.complete"));
+    }
+
+    [Fact]
     public async Task Generic_host_with_the_server_registered_first_and_the_app_mounted_in_Configure_keeps_the_order()
     {
         // Here GenericWebHostService is registered before AddAsgi's service, and UseAsgi runs while the server's own
