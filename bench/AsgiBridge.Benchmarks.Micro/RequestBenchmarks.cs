@@ -17,6 +17,7 @@ public class GetBenchmarks
 {
     private readonly ReusableHttpContext _hello = new("GET", BenchPayloads.HelloPath);
     private readonly ReusableHttpContext _big = new("GET", BenchPayloads.BigPath);
+    private readonly ReusableHttpContext _helloHeaders = new("GET", BenchPayloads.HelloPath, extraHeaders: ReusableHttpContext.BrowserHeaders);
     private RequestDelegate _asgi = null!;
 
     /// <summary>Builds the bridge and checks both delegates answer correctly.</summary>
@@ -26,6 +27,8 @@ public class GetBenchmarks
         _asgi = BridgeDelegates.CreateAsgi();
         BridgeDelegates.Verify("raw hello", BridgeDelegates.Raw, _hello, BenchPayloads.Hello.Length);
         BridgeDelegates.Verify("asgi hello", _asgi, _hello, BenchPayloads.Hello.Length);
+        BridgeDelegates.Verify("raw hello + headers", BridgeDelegates.Raw, _helloHeaders, BenchPayloads.Hello.Length);
+        BridgeDelegates.Verify("asgi hello + headers", _asgi, _helloHeaders, BenchPayloads.Hello.Length);
         BridgeDelegates.Verify("raw 64k", BridgeDelegates.Raw, _big, BenchPayloads.BigSize);
         BridgeDelegates.Verify("asgi 64k", _asgi, _big, BenchPayloads.BigSize);
     }
@@ -39,6 +42,16 @@ public class GetBenchmarks
     [Benchmark]
     [BenchmarkCategory("GET hello")]
     public void AsgiHello() => BridgeDelegates.Invoke(_asgi, _hello);
+
+    /// <summary>GET / with the ten browser headers of run.sh's hellohdrs, raw.</summary>
+    [Benchmark(Baseline = true)]
+    [BenchmarkCategory("GET hello + 10 headers")]
+    public void RawHelloHeaders() => BridgeDelegates.Invoke(BridgeDelegates.Raw, _helloHeaders);
+
+    /// <summary>GET / with the ten browser headers through the bridge.</summary>
+    [Benchmark]
+    [BenchmarkCategory("GET hello + 10 headers")]
+    public void AsgiHelloHeaders() => BridgeDelegates.Invoke(_asgi, _helloHeaders);
 
     /// <summary>GET /64k, raw.</summary>
     [Benchmark(Baseline = true)]
