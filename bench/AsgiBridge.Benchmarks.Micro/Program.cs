@@ -12,5 +12,12 @@ if (args is ["alloc"])
     return 0;
 }
 
+// 'spin <asgi|raw>[-headers] [seconds]' loops one GET case for a profiler (perf record, DOTNET_PerfMapEnabled=1):
+if (args is ["spin", var which, ..])
+{
+    ProfileLoop.Run(which, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);
+    return 0;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(GetBenchmarks).Assembly).Run(args);
 return 0;

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Frozen;
 using AsgiBridge.Diagnostics;
 using AsgiBridge.Lifespan;
@@ -41,14 +40,6 @@ internal sealed class MountedApp
         [AsgiExtensionNames.WebSocketHttpResponse] = s_empty,
     }.ToFrozenDictionary(StringComparer.Ordinal));
 
-    // A header name is an HTTP token; a value holds no control character but tab (Kestrel already rejects CR, LF and NUL).
-    private static readonly SearchValues<char> s_tokenChars =
-        SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
-
-    private static readonly SearchValues<char> s_controlChars = SearchValues.Create(
-        "\u0000\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000A\u000B\u000C\u000D\u000E\u000F"
-        + "\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001A\u001B\u001C\u001D\u001E\u001F\u007F");
-
     private readonly AsgiApp _app;
     private readonly AsgiBridgeRuntime _runtime;
     private readonly AppLifespan? _lifespan;
@@ -90,7 +81,7 @@ internal sealed class MountedApp
 
     private Task HandleAsync(HttpContext context)
     {
-        if (RejectHeaders(context.Request.Headers, _runtime.Options.MaxRequestHeaderValues) is { } status)
+        if (RequestHeaderScreen.Reject(context.Request.Headers, _runtime.Options.MaxRequestHeaderValues) is { } status)
         {
             AsgiLog.RequestHeadersRejected(_runtime.Logger, context.Request.Method, context.Request.Path.Value ?? "/", status);
             context.Response.StatusCode = status;
@@ -289,49 +280,6 @@ internal sealed class MountedApp
         }
 
         await Serve(context).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Checks the request headers before the application runs: a header repeated more than <paramref name="maxValues"/>
-    /// times gets 431 (asgiref's CVE-2025-14550 limit), a control byte in a name or value that Kestrel let through gets 400.
-    /// </summary>
-    /// <returns>The status to answer with, or <see langword="null"/> when the headers are acceptable.</returns>
-    private static int? RejectHeaders(IHeaderDictionary headers, int maxValues)
-    {
-        // Copied into a pooled array: enumerating the server's header collection through the interface would allocate.
-        var count = headers.Count;
-        var entries = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(count);
-        try
-        {
-            headers.CopyTo(entries, 0);
-            for (var i = 0; i < count; i++)
-            {
-                var (name, values) = entries[i];
-                if (values.Count > maxValues)
-                {
-                    return StatusCodes.Status431RequestHeaderFieldsTooLarge;
-                }
-
-                if (name.AsSpan().IndexOfAnyExcept(s_tokenChars) >= 0)
-                {
-                    return StatusCodes.Status400BadRequest;
-                }
-
-                foreach (var value in values)
-                {
-                    if (value is not null && value.AsSpan().IndexOfAny(s_controlChars) >= 0)
-                    {
-                        return StatusCodes.Status400BadRequest;
-                    }
-                }
-            }
-
-            return null;
-        }
-        finally
-        {
-            ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(entries, clearArray: true);
-        }
     }
 
     private static bool TrailersAllowed(HttpContext context)
