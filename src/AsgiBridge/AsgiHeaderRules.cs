@@ -97,6 +97,11 @@ public static class AsgiHeaderRules
         }
 
         var value = header.Value.AsSpan();
+        if (!value.ContainsAnyExceptInRange(' ', '~'))
+        {
+            return;   // printable ASCII, by far the common case: one vectorised scan
+        }
+
         for (var i = 0; i < value.Length; i++)
         {
             var c = value[i];
