@@ -6,7 +6,8 @@ namespace AsgiBridge.Testing.Tests;
 /// <summary>Small ASGI applications and helpers shared by the tests.</summary>
 internal static class TestApps
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    // A bound for signals that must come, never a wait that passes: generous, so full-suite load cannot trip it.
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
     public static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
 

@@ -165,8 +165,10 @@ public sealed class WebSocketCloseTests
             disconnect.SetResult(Assert.IsType<WebSocketDisconnect>(await receive()));
         }, options =>
         {
+            // The timeout leaves the client time to read the ping: the drop is a reset, and a reset discards what the
+            // client has not read yet (a 200 ms timeout lost the ping once under full-suite load).
             options.WebSocketKeepAliveInterval = TimeSpan.FromMilliseconds(50);
-            options.WebSocketKeepAliveTimeout = TimeSpan.FromMilliseconds(200);
+            options.WebSocketKeepAliveTimeout = TimeSpan.FromMilliseconds(1500);
         });
         using var client = await RawWebSocketClient.ConnectAsync(host.HttpUri);
 
