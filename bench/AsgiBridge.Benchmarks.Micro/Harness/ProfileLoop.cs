@@ -9,15 +9,22 @@ namespace AsgiBridge.Benchmarks.Harness;
 public static class ProfileLoop
 {
     /// <summary>Runs the case.</summary>
-    /// <param name="which"><c>asgi</c> or <c>raw</c>, optionally followed by <c>-headers</c> for the ten browser headers.</param>
+    /// <param name="which">
+    /// <c>asgi</c> or <c>raw</c>, optionally followed by <c>-headers</c> (GET with the ten browser headers) or <c>-echo</c>
+    /// (POST of 16 KiB that arrives in one read, echoed).
+    /// </param>
     /// <param name="seconds">How long to run after a one-second warm-up.</param>
     /// <param name="output">Where the result goes.</param>
     public static void Run(string which, double seconds, TextWriter output)
     {
         var headers = which.EndsWith("-headers", StringComparison.Ordinal);
-        var context = new ReusableHttpContext("GET", Apps.BenchPayloads.HelloPath, extraHeaders: headers ? ReusableHttpContext.BrowserHeaders : null);
+        var echo = which.EndsWith("-echo", StringComparison.Ordinal);
+        var payload = new byte[16384];
+        var context = echo
+            ? new ReusableHttpContext("POST", Apps.BenchPayloads.EchoPath, payload, payload.Length)
+            : new ReusableHttpContext("GET", Apps.BenchPayloads.HelloPath, extraHeaders: headers ? ReusableHttpContext.BrowserHeaders : null);
         var handler = which.StartsWith("raw", StringComparison.Ordinal) ? BridgeDelegates.Raw : BridgeDelegates.CreateAsgi();
-        BridgeDelegates.Verify(which, handler, context, Apps.BenchPayloads.Hello.Length);
+        BridgeDelegates.Verify(which, handler, context, echo ? payload.Length : Apps.BenchPayloads.Hello.Length);
         Loop(handler, context, TimeSpan.FromSeconds(1));
         var (requests, elapsed) = Loop(handler, context, TimeSpan.FromSeconds(seconds));
         output.WriteLine($"{which}: {requests:N0} requests, {elapsed.TotalNanoseconds / requests:F1} ns per request");
