@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using AsgiBridge.Channels;
 
@@ -96,10 +97,15 @@ public static class ChatMessages
     public static ChannelMessage Notice(string text, string noticeId) =>
         new("chat.broadcast") { [TextKey] = text, [NoticeKey] = noticeId };
 
+    // The text starlette's send_json writes (ensure_ascii=False): '+', quotes in names and non-ASCII stay as they are,
+    // where System.Text.Json's default encoder would write \u002B and \u00E9. The page is served as UTF-8 JSON, never
+    // embedded in HTML, so HTML-sensitive characters need no escaping.
+    private static readonly JsonWriterOptions s_options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private static string Write(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, s_options))
         {
             json.WriteStartObject();
             body(json);

@@ -167,6 +167,21 @@ public sealed class ChatDemoTests(WebApplicationFactory<ChatDemo.Program> factor
     }
 
     [Fact]
+    public async Task Chat_lines_are_written_as_starlette_writes_them_without_escaping_plus_or_non_ascii()
+    {
+        var room = Room();
+        using var alice = await JoinAsync(room, "?user=alice");
+        await NextAsync(alice);
+
+        await alice.SendTextAsync("""{"type":"chat","message":"café 1+1 <b>"}""");
+        var text = (await alice.ReceiveMessageAsync()).Text;
+
+        // starlette's send_json: json.dumps(..., ensure_ascii=False). The timestamp's offset keeps its '+'.
+        Assert.Contains("\"message\":\"café 1+1 <b>\"", text, StringComparison.Ordinal);
+        Assert.Matches("\"timestamp\":\"[0-9T:.-]+\\+00:00\"", text);
+    }
+
+    [Fact]
     public async Task Typing_goes_to_everyone_but_the_sender()
     {
         var room = Room();
