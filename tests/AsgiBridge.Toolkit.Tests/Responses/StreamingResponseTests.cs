@@ -89,12 +89,7 @@ public sealed class StreamingResponseTests
         }
 
         var response = new StreamingResponse(Produce);
-        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
-        await communicator.SendInputAsync(HttpRequestBody.Empty);
-        await communicator.ReceiveOutputAsync<HttpResponseStart>(Asgi.Timeout);
-        await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
-
-        await communicator.DisconnectAsync();
+        await using var communicator = await LeaveAfterTheFirstChunkAsync(response);
 
         await communicator.WaitAsync(Asgi.Timeout);
         await cancelled.Task.WaitAsync(Asgi.Timeout);
@@ -149,12 +144,7 @@ public sealed class StreamingResponseTests
         }
 
         var response = new StreamingResponse(_ => Produce());
-        await using var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
-        await communicator.SendInputAsync(HttpRequestBody.Empty);
-        await communicator.ReceiveOutputAsync<HttpResponseStart>(Asgi.Timeout);
-        await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
-
-        await communicator.DisconnectAsync();
+        await using var communicator = await LeaveAfterTheFirstChunkAsync(response);
 
         await communicator.WaitAsync(Asgi.Timeout);
         Assert.True(response.ClientDisconnected);
@@ -231,5 +221,16 @@ public sealed class StreamingResponseTests
         var buffer = new byte[length];
         await stream.ReadExactlyAsync(buffer).AsTask().WaitAsync(Asgi.Timeout);
         return Encoding.UTF8.GetString(buffer);
+    }
+
+    // The client gets the start and the first chunk, then leaves while the response is still streaming.
+    private static async Task<AsgiCommunicator> LeaveAfterTheFirstChunkAsync(StreamingResponse response)
+    {
+        var communicator = new AsgiCommunicator(response.ExecuteAsync, Asgi.Http("/"));
+        await communicator.SendInputAsync(HttpRequestBody.Empty);
+        await communicator.ReceiveOutputAsync<HttpResponseStart>(Asgi.Timeout);
+        await communicator.ReceiveOutputAsync<HttpResponseBody>(Asgi.Timeout);
+        await communicator.DisconnectAsync();
+        return communicator;
     }
 }
