@@ -80,15 +80,9 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
     /// <inheritdoc />
     public async Task StartedAsync(CancellationToken cancellationToken)
     {
-        Task[] pending;
-        lock (_lock)
-        {
-            pending = [.. _lateStartups];
-        }
-
         try
         {
-            await Task.WhenAll(pending).ConfigureAwait(false);
+            await LateStartupsAsync().ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -104,31 +98,15 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     /// <inheritdoc />
-    public async Task StoppedAsync(CancellationToken cancellationToken)
+    public Task StoppedAsync(CancellationToken cancellationToken)
     {
         // The host can be stopped twice at once: WebApplicationFactory stops it while the entry point's app.Run() reacts to
-        // ApplicationStopping with its own StopAsync. Every caller waits for the one shutdown, so none returns while the
-        // application is still answering lifespan.shutdown.
-        TaskCompletionSource? mine = null;
-        Task stopping;
+        // ApplicationStopping with its own StopAsync. Every caller gets the one shutdown, so none returns while the
+        // application is still answering lifespan.shutdown (started off the lock: it runs application code).
         lock (_lock)
         {
-            if (_stopping is null)
-            {
-                mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-                _stopping = mine.Task;
-            }
-
-            stopping = _stopping;
+            return _stopping ??= Task.Run(StopOnceAsync, CancellationToken.None);
         }
-
-        if (mine is not null)
-        {
-            await StopOnceAsync().ConfigureAwait(false);
-            mine.SetResult();
-        }
-
-        await stopping.ConfigureAwait(false);
     }
 
     private async Task StopOnceAsync()
@@ -136,15 +114,9 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
         // An application registered after the host's start hooks starts on its own, and its requests are served once it
         // is ready, a moment before it is recorded as running. Its startup is joined first (the host's stopping token has
         // already cut any that still waits), so an application that answered startup always gets lifespan.shutdown.
-        Task[] late;
-        lock (_lock)
-        {
-            late = [.. _lateStartups];
-        }
-
         try
         {
-            await Task.WhenAll(late).ConfigureAwait(false);
+            await LateStartupsAsync().ConfigureAwait(false);
         }
         catch (Exception)
         {
@@ -152,6 +124,15 @@ internal sealed class AsgiLifespanService : IHostedLifecycleService
         }
 
         await StopRunningAsync().ConfigureAwait(false);
+    }
+
+    // The startups of applications registered late, as they are now.
+    private Task LateStartupsAsync()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll([.. _lateStartups]);
+        }
     }
 
     private async Task StopRunningAsync()
