@@ -82,6 +82,14 @@ public sealed class AsgiOptions
     public int MaxRequestHeaderValues { get; set; } = 100;
 
     /// <summary>
+    /// Who owns the memory of request body chunks (default <see cref="AsgiRequestBodyBuffers.Owned"/>: a new array per
+    /// chunk, which the application may keep forever). <see cref="AsgiRequestBodyBuffers.Pooled"/> lends pooled buffers that
+    /// are valid until the application returns, which saves one allocation of the body's size per request; choose it only
+    /// when no application behind this bridge keeps a chunk past its own return without copying it.
+    /// </summary>
+    public AsgiRequestBodyBuffers RequestBodyBuffers { get; set; }
+
+    /// <summary>
     /// How long a graceful shutdown waits for applications to finish after telling them the server is stopping (default
     /// 10 seconds); the connections still open then are cut, with one Warning line saying how many.
     /// </summary>

@@ -5,7 +5,8 @@ namespace AsgiBridge.Messages;
 
 /// <summary>
 /// The <c>http.request</c> event: a chunk of the request body. <see cref="MoreBody"/> is <see langword="true"/>
-/// while more chunks follow; the application concatenates the chunks. The bytes belong to the application.
+/// while more chunks follow; the application concatenates the chunks. The bytes the bridge delivers belong to the
+/// application, unless <c>AsgiOptions.RequestBodyBuffers</c> is <c>Pooled</c>: then they are valid until the application returns.
 /// </summary>
 public sealed class HttpRequestBody : AsgiMessage
 {

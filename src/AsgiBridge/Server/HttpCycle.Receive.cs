@@ -135,7 +135,7 @@ internal sealed partial class HttpCycle
         }
 
         var length = buffer.Length;
-        byte[] chunk = length == 0 ? [] : buffer.ToArray();
+        var chunk = length == 0 ? ReadOnlyMemory<byte>.Empty : Copy(buffer);
         reader.AdvanceTo(buffer.End);
         _bodyRead += length;
 
@@ -150,6 +150,50 @@ internal sealed partial class HttpCycle
         }
 
         return new HttpRequestBody(chunk, moreBody: !done);
+    }
+
+    /// <summary>The chunk's bytes, in memory the application owns or, with pooled buffers, lent until the request ends.</summary>
+    private ReadOnlyMemory<byte> Copy(in ReadOnlySequence<byte> buffer)
+    {
+        if (!_pooledBodies)
+        {
+            return buffer.ToArray();
+        }
+
+        var length = checked((int)buffer.Length);
+        var array = ArrayPool<byte>.Shared.Rent(length);
+        buffer.CopyTo(array);
+        if (_lent is null)
+        {
+            _lent = array;
+        }
+        else
+        {
+            (_moreLent ??= []).Add(array);
+        }
+
+        return new ReadOnlyMemory<byte>(array, 0, length);
+    }
+
+    /// <summary>Gives the lent chunks back to the pool: the application has returned and the cycle is idle.</summary>
+    private void ReturnLentChunks()
+    {
+        if (_lent is null)
+        {
+            return;
+        }
+
+        ArrayPool<byte>.Shared.Return(_lent);
+        _lent = null;
+        if (_moreLent is { } more)
+        {
+            foreach (var array in more)
+            {
+                ArrayPool<byte>.Shared.Return(array);
+            }
+
+            more.Clear();
+        }
     }
 
     /// <summary>Turns a failed read into what the application sees, and ends the read.</summary>

@@ -28,8 +28,8 @@ namespace AsgiBridge.Server;
 /// <item>Send trailers, pathsend, early hints, debug: the extensions.</item>
 /// <item>Finish (<see cref="FinishAsync"/>): the application returned or raised; its stamp is retired, the outcome is
 /// decided (500 before the start, cut off after it, nothing once complete) and stored as <see cref="AsgiConnectionOutcome"/>.</item>
-/// <item>Release (<see cref="Reset"/>): back to the pool, unless a receive or send the application left running still
-/// uses the cycle.</item>
+/// <item>Release (<see cref="Reset"/>): back to the pool, with the body chunks it lent (pooled buffers only), unless a
+/// receive or send the application left running still uses the cycle.</item>
 /// </list>
 /// </remarks>
 internal sealed partial class HttpCycle : HttpContextConnection
@@ -55,6 +55,9 @@ internal sealed partial class HttpCycle : HttpContextConnection
     private volatile bool _stopping;
     private long _bodyRead;
     private long? _requestContentLength;
+    private bool _pooledBodies;
+    private byte[]? _lent;
+    private List<byte[]>? _moreLent;
 
     private TaskCompletionSource<AsgiMessage>? _disconnectWaiter;
     private CancellationTokenRegistration _abortRegistration;
@@ -91,6 +94,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
         _suppressBody = HttpMethods.IsHead(request.Method);
         _multiplexed = HttpProtocol.IsHttp2(request.Protocol) || HttpProtocol.IsHttp3(request.Protocol);
         _requestContentLength = request.ContentLength;
+        _pooledBodies = runtime.Options.RequestBodyBuffers == AsgiRequestBodyBuffers.Pooled;
         _canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
         Scope = new HttpScope(this);
         if (runtime.Connections.Add(this))
@@ -99,7 +103,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
         }
     }
 
-    /// <summary>Step 7: clears per-request state before the cycle goes back to the pool.</summary>
+    /// <summary>Step 7: clears per-request state and returns lent body chunks before the cycle goes back to the pool.</summary>
     public void Reset()
     {
         _abortRegistration.Dispose();
@@ -126,6 +130,8 @@ internal sealed partial class HttpCycle : HttpContextConnection
         _bodyRead = 0;
         _requestContentLength = null;
         _violation = null;
+        ReturnLentChunks();
+        _pooledBodies = false;
     }
 
     /// <inheritdoc />
