@@ -70,8 +70,17 @@ internal static class RequestHeaderScreen
     /// <returns><see langword="true"/> when the value must be refused.</returns>
     public static bool HasControlCharacter(string? value)
     {
-        // Vectorised scans: DEL over the whole value, then the C0 range; a tab, rare in values, is stepped over.
+        // Almost every value is printable ASCII: one vectorised scan proves it. Otherwise, from the first other character:
+        // DEL over the rest, then the C0 range, a tab (rare in values) stepped over. Both are vectorised, so a long value
+        // of Latin-1 bytes above 0x7F costs no per-character work.
         var span = value.AsSpan();
+        var first = span.IndexOfAnyExceptInRange(' ', '~');
+        if (first < 0)
+        {
+            return false;
+        }
+
+        span = span[first..];
         if (span.Contains('\u007F'))
         {
             return true;
