@@ -97,6 +97,8 @@ profile_settings() {
         nowait) P_ARGS=(--wait-for-data false) ;;
         minthreads) P_ARGS=(--min-threads 8) ;;
         recipemax) P_ARGS=("${RECIPE_ARGS[@]}" --pool-block 65536 --max-response-buffer 1048576); P_ENV=("${RECIPE_ENV[@]}") ;;
+        pooled) P_ARGS=(--pooled-bodies) ;; # AsgiOptions.RequestBodyBuffers = Pooled: no per-request body array (asgi only; changes the chunk lifetime)
+        recipepooled) P_ARGS=("${RECIPE_ARGS[@]}" --pool-block 65536 --max-response-buffer 1048576 --pooled-bodies); P_ENV=("${RECIPE_ENV[@]}") ;; # recipemax + pooled
         bigresp) P_ARGS=(--max-response-buffer 1048576) ;; # experiment: a 64 KiB response fits Kestrel's response buffer, so its write does not wait
         bigblocks) P_ARGS=(--pool-block 65536) ;; # experiment: 64 KiB pool blocks, so one recv takes a whole 16 KiB body
         nohostdiag) P_ARGS=(--no-hosting-diagnostics) ;; # no per-request Activity + log scope from hosting
@@ -110,7 +112,7 @@ profile_settings() {
         *) die "unknown profile '$1' (see PROFILES in bench/lib.sh)" ;;
     esac
 }
-PROFILES="recipe recipebig recipemax bigresp inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
+PROFILES="recipe recipebig recipemax recipepooled pooled bigresp inline inlinesched inlinecomp ioq0 nowait minthreads nohostdiag bigblocks nospin gcserver gcnonconc gen0big nopgo notiered nor2r"
 
 # Ports of the server at index $1 in the server list: HTTP/1.1, h2c, stats.
 port_h1() { echo $((PORT_BASE + 3 * $1)); }
@@ -321,12 +323,13 @@ parse_h2load() {
 }
 
 # ---------------------------------------------------------------- per-process counters
-# CPU ticks (utime+stime, all threads) and context switches (voluntary+involuntary, all threads) of a process.
-proc_counters() { # pid -> "ticks ctxsw"
+# CPU ticks (utime+stime, all threads), context switches (voluntary+involuntary, all threads) and user-mode CPU ticks
+# (utime) of a process. The server's own code runs in user mode; the kernel's share moves most with the VM's scheduling.
+proc_counters() { # pid -> "ticks ctxsw user_ticks"
     local pid="$1" ticks ctx
-    ticks="$(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)"
+    ticks="$(awk '{ print $14 + $15, $14 }' "/proc/$pid/stat" 2>/dev/null || echo 0 0)"
     ctx="$(cat /proc/"$pid"/task/*/status 2>/dev/null | awk '/^(non)?voluntary_ctxt_switches/ { n += $2 } END { print n + 0 }')"
-    echo "$ticks $ctx"
+    echo "${ticks% *} $ctx ${ticks#* }"
 }
 
 # All lines of the C# server's counters endpoint (the first has the counters; with --alloc-types, alloc_type lines follow).

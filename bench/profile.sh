@@ -150,8 +150,10 @@ for i in "${!SERVER_LIST[@]}"; do
         {
             echo "## $spec, $workload, $proto"
             echo
-            ticks=$((${p1% *} - ${p0% *}))
-            ctx=$((${p1#* } - ${p0#* }))
+            read -r t0 c0 _ <<<"$p0"
+            read -r t1 c1 _ <<<"$p1"
+            ticks=$((t1 - t0))
+            ctx=$((c1 - c0))
             awk -v n="$requests" -v r="$rate" -v t="$ticks" -v c="$ctx" -v hz="$(getconf CLK_TCK)" 'BEGIN {
                 printf "%.0f req/s over %d requests (busy machine: indicative only); server CPU %.1f µs/req; context switches %.2f/req\n\n", r, n, t * 1e6 / hz / n, c / n }'
             if [[ -n "$s0" && -n "$s1" ]]; then

@@ -102,12 +102,14 @@ def main():
 
     out.append("## Per-request costs (median over rounds)")
     out.append("")
-    out.append("Server CPU time and context switches (all threads, from /proc), and for the C# servers the process-wide")
-    out.append("allocated bytes, gen0 collections and thread-pool work items (the server's counters endpoint), each divided")
-    out.append("by the requests the load generator completed. Unlike req/s these hardly depend on other load on the machine.")
+    out.append("Server CPU time (all of it, and the user-mode part) and context switches (all threads, from /proc), and for")
+    out.append("the C# servers the process-wide allocated bytes, gen0 collections and thread-pool work items (the server's")
+    out.append("counters endpoint), each divided by the requests the load generator completed. Unlike req/s these hardly")
+    out.append("depend on other load on the machine. The servers' own code (the bridge included) runs in user mode; the")
+    out.append("kernel's part is the same work for every server and moves most with the VM's scheduling.")
     out.append("")
-    out.append("| workload | protocol | server | CPU µs/req | ctx switches/req | alloc B/req | gen0 GCs/100k req | thread-pool items/req |")
-    out.append("|---|---|---|---:|---:|---:|---:|---:|")
+    out.append("| workload | protocol | server | CPU µs/req | user CPU µs/req | ctx switches/req | alloc B/req | gen0 GCs/100k req | thread-pool items/req |")
+    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for cell in cells:
         for s in servers:
             runs = by[(*cell, s)]
@@ -123,6 +125,7 @@ def main():
                 return statistics.median(values) if values else None
 
             cpu = per_req("cpu_ticks", 1e6 / CLK_TCK)
+            user = per_req("user_ticks", 1e6 / CLK_TCK) if all("user_ticks" in r for r in runs.values()) else None
             ctx = per_req("ctx_switches")
             if ctx is not None and ctx < 0:
                 ctx = None  # a thread exited during the run and took its counts with it
@@ -130,7 +133,7 @@ def main():
             gen0 = per_req("gen0", 1e5)
             items = per_req("tp_work_items")
             f = lambda v, spec: "–" if v is None else format(v, spec)
-            out.append(f"| {cell[0]} | {cell[1]} | {s} | {f(cpu, '.1f')} | {f(ctx, '.2f')} | {f(alloc, ',.0f')} | {f(gen0, '.1f')} | {f(items, '.2f')} |")
+            out.append(f"| {cell[0]} | {cell[1]} | {s} | {f(cpu, '.1f')} | {f(user, '.1f')} | {f(ctx, '.2f')} | {f(alloc, ',.0f')} | {f(gen0, '.1f')} | {f(items, '.2f')} |")
     out.append("")
 
     # Per-round detail, for the spread.

@@ -137,7 +137,7 @@ port_for() { # spec protocol
 }
 
 # One load run on one server, with the server's counters before and after. Prints a samples.tsv tail:
-# req/s status requests cpu_ticks ctx_switches alloc_bytes gen0 tp_work_items
+# req/s status requests cpu_ticks ctx_switches alloc_bytes gen0 tp_work_items user_ticks
 measure() { # label workload protocol spec seconds
     local label="$1" workload="$2" proto="$3" spec="$4" seconds="$5"
     local out="$RUN_DIR/$label-$workload-$proto-$spec.txt" pid="${PID_OF[$spec]}" before after s0="" s1="" rate status requests
@@ -151,13 +151,16 @@ measure() { # label workload protocol spec seconds
         echo "$label $workload $proto $spec $status" >>"$FAILURES_FILE"
         log "FAILED $label $workload $proto $spec: $status (see $out)"
     fi
-    local ticks=$((${after% *} - ${before% *})) ctx=$((${after#* } - ${before#* })) alloc=NA gen0=NA items=NA
+    local t0 c0 u0 t1 c1 u1
+    read -r t0 c0 u0 <<<"$before"
+    read -r t1 c1 u1 <<<"$after"
+    local ticks=$((t1 - t0)) ctx=$((c1 - c0)) user=$((u1 - u0)) alloc=NA gen0=NA items=NA
     if [[ -n "$s0" && -n "$s1" ]]; then
         alloc=$(($(stat_field "$s1" alloc_bytes) - $(stat_field "$s0" alloc_bytes)))
         gen0=$(($(stat_field "$s1" gc0) - $(stat_field "$s0" gc0)))
         items=$(($(stat_field "$s1" tp_work_items) - $(stat_field "$s0" tp_work_items)))
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$status" "$requests" "$ticks" "$ctx" "$alloc" "$gen0" "$items"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$rate" "$status" "$requests" "$ticks" "$ctx" "$alloc" "$gen0" "$items" "$user"
 }
 
 for spec in "${SERVER_LIST[@]}"; do
@@ -185,7 +188,7 @@ if ((WORKLOAD_WARMUP > 0)); then
 fi
 
 SAMPLES="$RUN_DIR/samples.tsv"
-printf 'round\tworkload\tprotocol\tserver\treq_s\tstatus\trequests\tcpu_ticks\tctx_switches\talloc_bytes\tgen0\ttp_work_items\n' >"$SAMPLES"
+printf 'round\tworkload\tprotocol\tserver\treq_s\tstatus\trequests\tcpu_ticks\tctx_switches\talloc_bytes\tgen0\ttp_work_items\tuser_ticks\n' >"$SAMPLES"
 n=${#SERVER_LIST[@]}
 for round in $(seq "$ROUNDS"); do
     order=()

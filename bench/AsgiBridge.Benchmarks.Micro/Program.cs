@@ -12,7 +12,7 @@ if (args is ["alloc"])
     return 0;
 }
 
-// 'spin <asgi|raw>[-headers|-echo] [seconds]' loops one case for a profiler (perf record, DOTNET_PerfMapEnabled=1):
+// 'spin <asgi|asgi-pooled|raw>[-headers|-echo] [seconds]' loops one case for a profiler (perf record, DOTNET_PerfMapEnabled=1):
 if (args is ["spin", var which, ..])
 {
     ProfileLoop.Run(which, args.Length > 2 ? double.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 10, Console.Out);

@@ -81,7 +81,13 @@ if (settings.PoolBlockSize > 0)
 
 if (settings.Mode.StartsWith("asgi", StringComparison.Ordinal))
 {
-    builder.Services.AddAsgi();
+    builder.Services.AddAsgi(options =>
+    {
+        if (settings.PooledBodies)
+        {
+            options.RequestBodyBuffers = AsgiBridge.Hosting.AsgiRequestBodyBuffers.Pooled;
+        }
+    });
 }
 
 var app = builder.Build();
@@ -114,6 +120,6 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"cpus={Environment.ProcessorCount} serverGC={GCSettings.IsServerGC} gcLatency={GCSettings.LatencyMode} " +
     $"runtime={Environment.Version} inlineScheduling={socketOptions.UnsafePreferInlineScheduling} " +
     $"ioQueues={socketOptions.IOQueueCount} waitForData={socketOptions.WaitForDataBeforeAllocatingBuffer} " +
-    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} poolBlock={settings.PoolBlockSize} maxResponseBuffer={settings.MaxResponseBufferSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} env=[{ServerSettings.RuntimeEnvironment()}]"));
+    $"minThreads={minWorkers} hostingDiagnostics={!settings.NoHostingDiagnostics} poolBlock={settings.PoolBlockSize} maxResponseBuffer={settings.MaxResponseBufferSize?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "default"} pooledBodies={settings.PooledBodies} env=[{ServerSettings.RuntimeEnvironment()}]"));
 await app.WaitForShutdownAsync();
 return 0;

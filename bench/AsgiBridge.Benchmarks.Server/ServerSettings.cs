@@ -20,6 +20,7 @@ public sealed class ServerSettings
         "         [--no-hosting-diagnostics]  Microsoft.AspNetCore.Hosting.Diagnostics logs off: no per-request Activity and log scope\n" +
         "         [--pool-block N]        Kestrel memory pool with N-byte blocks instead of 4 KiB (bigger socket reads)\n" +
         "         [--max-response-buffer N]  KestrelServerOptions.Limits.MaxResponseBufferSize = N (default 64 KiB)\n" +
+        "         [--pooled-bodies]       AsgiOptions.RequestBodyBuffers = Pooled (asgi modes): request body chunks lent from ArrayPool\n" +
         "         [--alloc-types]         sample allocations by type (GCAllocationTick events) into the counters endpoint\n" +
         "       runtime settings are environment variables: DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS, DOTNET_gcServer,\n" +
         "       DOTNET_gcConcurrent, DOTNET_GCgen0size, DOTNET_TieredPGO, DOTNET_TieredCompilation, DOTNET_ReadyToRun,\n" +
@@ -68,6 +69,9 @@ public sealed class ServerSettings
     /// <summary>Kestrel's response buffer limit (bytes a response may have unflushed before a write waits), or null.</summary>
     public long? MaxResponseBufferSize { get; private set; }
 
+    /// <summary>Whether the bridge lends pooled request body buffers (<c>AsgiOptions.RequestBodyBuffers = Pooled</c>).</summary>
+    public bool PooledBodies { get; private set; }
+
     /// <summary>Whether allocations are sampled by type (<see cref="AllocationSampler"/>).</summary>
     public bool AllocationTypes { get; private set; }
 
@@ -109,6 +113,9 @@ public sealed class ServerSettings
                     break;
                 case "--max-response-buffer" when TryInt(Next(), out var buffer) && buffer >= 0:
                     settings.MaxResponseBufferSize = buffer;
+                    break;
+                case "--pooled-bodies":
+                    settings.PooledBodies = true;
                     break;
                 case "--alloc-types":
                     settings.AllocationTypes = true;

@@ -1,4 +1,5 @@
 using AsgiBridge.Benchmarks.Apps;
+using AsgiBridge.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,10 +18,11 @@ public static class BridgeDelegates
 
     /// <summary>The delegate <c>app.UseAsgi(asgiApp)</c> builds, for any of the benchmark's ASGI apps.</summary>
     /// <param name="asgiApp">The ASGI application.</param>
+    /// <param name="configure">Bridge options, such as pooled request body buffers; <see langword="null"/> keeps the defaults.</param>
     /// <returns>The request delegate.</returns>
-    public static RequestDelegate CreateAsgi(AsgiApp asgiApp)
+    public static RequestDelegate CreateAsgi(AsgiApp asgiApp, Action<AsgiOptions>? configure = null)
     {
-        var services = new ServiceCollection().AddLogging().AddAsgi().BuildServiceProvider();
+        var services = new ServiceCollection().AddLogging().AddAsgi(configure ?? (_ => { })).BuildServiceProvider();
         var app = new ApplicationBuilder(services);
         app.UseAsgi(asgiApp);
         return app.Build();

@@ -10,7 +10,7 @@ public static class ProfileLoop
 {
     /// <summary>Runs the case.</summary>
     /// <param name="which">
-    /// <c>asgi</c> or <c>raw</c>, optionally followed by <c>-headers</c> (GET with the ten browser headers) or <c>-echo</c>
+    /// <c>asgi</c>, <c>asgi-pooled</c> (pooled request body buffers) or <c>raw</c>, optionally followed by <c>-headers</c> (GET with the ten browser headers) or <c>-echo</c>
     /// (POST of 16 KiB that arrives in one read, echoed).
     /// </param>
     /// <param name="seconds">How long to run after a one-second warm-up.</param>
@@ -23,7 +23,10 @@ public static class ProfileLoop
         var context = echo
             ? new ReusableHttpContext("POST", Apps.BenchPayloads.EchoPath, payload, payload.Length)
             : new ReusableHttpContext("GET", Apps.BenchPayloads.HelloPath, extraHeaders: headers ? ReusableHttpContext.BrowserHeaders : null);
-        var handler = which.StartsWith("raw", StringComparison.Ordinal) ? BridgeDelegates.Raw : BridgeDelegates.CreateAsgi();
+        var handler = which.StartsWith("raw", StringComparison.Ordinal) ? BridgeDelegates.Raw
+            : which.StartsWith("asgi-pooled", StringComparison.Ordinal)
+                ? BridgeDelegates.CreateAsgi(Apps.AsgiBenchApp.Run, o => o.RequestBodyBuffers = Hosting.AsgiRequestBodyBuffers.Pooled)
+                : BridgeDelegates.CreateAsgi();
         BridgeDelegates.Verify(which, handler, context, echo ? payload.Length : Apps.BenchPayloads.Hello.Length);
         Loop(handler, context, TimeSpan.FromSeconds(1));
         var (requests, elapsed) = Loop(handler, context, TimeSpan.FromSeconds(seconds));
