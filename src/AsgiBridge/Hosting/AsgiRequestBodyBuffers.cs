@@ -14,7 +14,8 @@ public enum AsgiRequestBodyBuffers
     /// returned and the response is finished, so a request body costs no allocation. A chunk stays valid (and unchanged)
     /// until then, across later <c>receive</c> calls, so collecting the chunks and joining them at the end works; anything
     /// used after the application returns (a background task, a cache, a channel message) must be copied first, or it will
-    /// see another request's bytes.
+    /// see another request's bytes. Pooled buffers lend the first MiB of each request's body; later chunks of a longer body
+    /// are owned arrays, so a long upload that the application streams elsewhere is not held in the pool until it returns.
     /// </summary>
     Pooled = 1,
 }

@@ -152,16 +152,29 @@ internal sealed partial class HttpCycle
         return new HttpRequestBody(chunk, moreBody: !done);
     }
 
+    /// <summary>
+    /// How many bytes of one request's body pooled buffers lend. The chunks are held until the application returns, so an
+    /// application that streams a long upload elsewhere would otherwise hold all of it; later chunks are owned arrays.
+    /// </summary>
+    private const long LentBytesLimit = 1024 * 1024;
+
     /// <summary>The chunk's bytes, in memory the application owns or, with pooled buffers, lent until the request ends.</summary>
     private ReadOnlyMemory<byte> Copy(in ReadOnlySequence<byte> buffer)
     {
+        var length = buffer.Length;
         if (!_pooledBodies)
         {
             return buffer.ToArray();
         }
 
-        var length = checked((int)buffer.Length);
-        var array = ArrayPool<byte>.Shared.Rent(length);
+        if (_lentBytes + length > LentBytesLimit)
+        {
+            _pooledBodies = false;  // the rest of this body is owned too: only its first MiB is lent
+            return buffer.ToArray();
+        }
+
+        _lentBytes += length;
+        var array = ArrayPool<byte>.Shared.Rent((int)length);
         buffer.CopyTo(array);
         if (_lent is null)
         {
@@ -172,7 +185,7 @@ internal sealed partial class HttpCycle
             (_moreLent ??= []).Add(array);
         }
 
-        return new ReadOnlyMemory<byte>(array, 0, length);
+        return new ReadOnlyMemory<byte>(array, 0, (int)length);
     }
 
     /// <summary>Gives the lent chunks back to the pool: the application has returned and the cycle is idle.</summary>

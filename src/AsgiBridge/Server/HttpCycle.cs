@@ -57,6 +57,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
     private long? _requestContentLength;
     private bool _pooledBodies;
     private byte[]? _lent;
+    private long _lentBytes;
     private List<byte[]>? _moreLent;
 
     private TaskCompletionSource<AsgiMessage>? _disconnectWaiter;
@@ -132,6 +133,7 @@ internal sealed partial class HttpCycle : HttpContextConnection
         _violation = null;
         ReturnLentChunks();
         _pooledBodies = false;
+        _lentBytes = 0;
     }
 
     /// <inheritdoc />

@@ -3,6 +3,7 @@ using AsgiBridge.Hosting;
 using AsgiBridge.Messages;
 using AsgiBridge.TestInfrastructure.Kestrel;
 using AsgiBridge.Tests.Infrastructure;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AsgiBridge.Tests.Http;
 
@@ -106,6 +107,49 @@ public sealed class RequestBodyBufferTests
         Assert.True(ownedBytes - pooledBytes >= body.Length, $"owned {ownedBytes} B/request, pooled {pooledBytes} B/request");
     }
 
+    [Fact]
+    public async Task Pooled_buffers_lend_the_first_MiB_of_a_body_and_later_chunks_are_owned_arrays()
+    {
+        var context = HttpContextHarness.Context(method: "POST");
+        var request = new System.IO.Pipelines.Pipe();
+        context.Features.Set<IRequestBodyPipeFeature>(new PipeBody(request.Reader));  // reads return whole pieces
+        var chunks = new List<HttpRequestBody>();
+        var run = HttpContextHarness.Handler(async (_, receive, send) =>
+        {
+            chunks.AddRange(await AsgiTestApps.ReadAllAsync(receive));
+            await AsgiTestApps.SendTextAsync(send, 200, "ok");
+        }, options: new AsgiOptions { RequestBodyBuffers = AsgiRequestBodyBuffers.Pooled }).HandleAsync(context);
+
+        // 3,000-byte pieces, no declared length: whatever reads combine, no chunk is a power of two long, so a rented
+        // array (a power of two) is always longer than its chunk, and an owned array exactly as long.
+        const int piece = 3000, total = 700 * piece;
+        for (var sent = 0; sent < total; sent += piece)
+        {
+            await request.Writer.WriteAsync(new byte[piece]);
+        }
+
+        await request.Writer.CompleteAsync();
+        await run.WaitAsync(s_timeout);
+
+        Assert.Equal(total, chunks.Sum(c => c.Body.Length));
+        long before = 0, lent = 0;
+        foreach (var chunk in chunks)
+        {
+            Assert.True(MemoryMarshal.TryGetArray(chunk.Body, out var segment));
+            var owned = segment.Array!.Length == segment.Count;
+            if (!owned)
+            {
+                lent += segment.Count;
+            }
+
+            // Lent while the request's total stays within 1 MiB, owned from the first chunk that would pass it.
+            Assert.Equal(before + segment.Count > 1024 * 1024, owned);
+            before += segment.Count;
+        }
+
+        Assert.InRange(lent, 1024 * 1024 - (64 * 1024), 1024 * 1024);
+    }
+
     [Theory]
     [InlineData(KestrelProtocol.Http1)]
     [InlineData(KestrelProtocol.Http2)]
@@ -165,5 +209,10 @@ public sealed class RequestBodyBufferTests
             using var response = await client.PostAsync("/", new ByteArrayContent(body));
             Assert.Equal(body, await response.Content.ReadAsByteArrayAsync());
         }
+    }
+
+    private sealed class PipeBody(System.IO.Pipelines.PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public System.IO.Pipelines.PipeReader Reader => reader;
     }
 }
