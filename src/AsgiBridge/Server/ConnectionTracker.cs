@@ -7,7 +7,7 @@ namespace AsgiBridge.Server;
 /// </summary>
 internal sealed class ConnectionTracker
 {
-    private readonly object _sync = new();
+    private readonly Lock _sync = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private HttpContextConnection? _head;
     private int _count;

@@ -10,7 +10,7 @@ namespace AsgiBridge.Server;
 /// </summary>
 internal sealed class ReceiveSlot
 {
-    private readonly object _sync = new();
+    private readonly Lock _sync = new();
     private List<TaskCompletionSource<AsgiMessage>>? _joiners;
     private int _active;
     private int _joining;

@@ -8,7 +8,7 @@ namespace AsgiBridge.Server;
 /// </summary>
 internal sealed class SendQueue
 {
-    private readonly object _sync = new();
+    private readonly Lock _sync = new();
     private readonly Queue<Waiter> _waiters = new();
     private int _held;
     private int _waiting;
