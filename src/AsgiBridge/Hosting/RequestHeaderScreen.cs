@@ -12,6 +12,12 @@ namespace AsgiBridge.Hosting;
 /// </summary>
 internal static class RequestHeaderScreen
 {
+    /// <summary>Headers the per-thread array holds: more than browsers send (Chrome sends 15–20).</summary>
+    private const int ThreadEntries = 64;
+
+    [ThreadStatic]
+    private static KeyValuePair<string, StringValues>[]? t_entries;
+
     private static readonly SearchValues<char> s_tokenChars =
         SearchValues.Create("!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ");
 
@@ -21,9 +27,15 @@ internal static class RequestHeaderScreen
     /// <returns>The status to answer with, or <see langword="null"/> when the headers are acceptable.</returns>
     public static int? Reject(IHeaderDictionary headers, int maxValues)
     {
-        // Copied into a pooled array: enumerating the server's header collection through the interface would allocate.
+        // Copied into this thread's array (enumerating the server's header collection through the interface would
+        // allocate); a request with more headers than it holds rents a larger one.
         var count = headers.Count;
-        var entries = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(count);
+        var entries = t_entries ??= new KeyValuePair<string, StringValues>[ThreadEntries];
+        if (count > entries.Length)
+        {
+            entries = ArrayPool<KeyValuePair<string, StringValues>>.Shared.Rent(count);
+        }
+
         try
         {
             headers.CopyTo(entries, 0);
@@ -55,8 +67,11 @@ internal static class RequestHeaderScreen
         }
         finally
         {
-            entries.AsSpan(0, count).Clear();   // the strings are the request's: the pool must not keep them alive
-            ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(entries);
+            entries.AsSpan(0, count).Clear();   // the strings are the request's: the array must not keep them alive
+            if (!ReferenceEquals(entries, t_entries))
+            {
+                ArrayPool<KeyValuePair<string, StringValues>>.Shared.Return(entries);
+            }
         }
     }
 
