@@ -2,6 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using AsgiBridge.Messages;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace AsgiBridge.Server;
 
@@ -42,7 +43,8 @@ internal sealed partial class HttpCycle
 
     private ValueTask<AsgiMessage> ReadBody()
     {
-        if (!_canHaveBody)
+        // Asked here rather than per request: many applications never call receive on a GET.
+        if (!(Context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true))
         {
             _requestBodyDone = true;
             _receives.End(HttpRequestBody.Empty);

@@ -49,7 +49,6 @@ internal sealed partial class HttpCycle : HttpContextConnection
     private bool _trailersAllowed;
     private bool _trailersDropped;
 
-    private bool _canHaveBody;
     private bool _requestBodyDone;
     private volatile bool _disconnected;
     private volatile bool _stopping;
@@ -96,7 +95,6 @@ internal sealed partial class HttpCycle : HttpContextConnection
         _multiplexed = HttpProtocol.IsHttp2(request.Protocol) || HttpProtocol.IsHttp3(request.Protocol);
         _requestContentLength = request.ContentLength;
         _pooledBodies = runtime.Options.RequestBodyBuffers == AsgiRequestBodyBuffers.Pooled;
-        _canHaveBody = context.Features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody ?? true;
         Scope = new HttpScope(this);
         if (runtime.Connections.Add(this))
         {
@@ -124,7 +122,6 @@ internal sealed partial class HttpCycle : HttpContextConnection
         _multiplexed = false;
         _trailersAllowed = false;
         _trailersDropped = false;
-        _canHaveBody = false;
         _requestBodyDone = false;
         _disconnected = false;
         _stopping = false;

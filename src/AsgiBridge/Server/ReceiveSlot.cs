@@ -84,6 +84,12 @@ internal sealed class ReceiveSlot
     /// <summary>Clears the slot for the next connection; only called when no read is active.</summary>
     public void Reset()
     {
+        // The usual case, no receive ever joined another: nothing to clear, and no lock to take per request.
+        if (Volatile.Read(ref _joiners) is null && Volatile.Read(ref _joining) == 0 && Volatile.Read(ref _active) == 0)
+        {
+            return;
+        }
+
         lock (_sync)
         {
             _joiners = null;

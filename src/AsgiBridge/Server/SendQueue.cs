@@ -138,6 +138,12 @@ internal sealed class SendQueue
     /// <summary>Clears the queue for the next connection; only called when nothing holds or waits.</summary>
     public void Reset()
     {
+        // The usual case, an idle queue that never failed: nothing to clear, and no lock to take per request.
+        if (_waiters.Count == 0 && Volatile.Read(ref _waitingBytes) == 0 && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _held) == 0 && Volatile.Read(ref _failure) is null)
+        {
+            return;
+        }
+
         lock (_sync)
         {
             _waiters.Clear();
