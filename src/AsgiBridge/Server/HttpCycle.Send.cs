@@ -190,16 +190,7 @@ internal sealed partial class HttpCycle
 
     private ValueTask WriteChunk(ReadOnlyMemory<byte> body)
     {
-        ValueTask<FlushResult> flush;
-        try
-        {
-            flush = _suppressBody || body.IsEmpty ? _writer.FlushAsync() : _writer.WriteAsync(body);
-        }
-        catch (Exception ex) when (IsTransportFailure(ex))
-        {
-            throw ClientDisconnected(ex);
-        }
-
+        var flush = StartWrite(body);
         if (flush.IsCompletedSuccessfully)
         {
             CheckFlush(flush.Result);
@@ -207,6 +198,19 @@ internal sealed partial class HttpCycle
         }
 
         return AwaitFlush(flush);
+    }
+
+    /// <summary>Writes and flushes <paramref name="body"/> (flushes only, when there is nothing to write).</summary>
+    private ValueTask<FlushResult> StartWrite(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return _suppressBody || body.IsEmpty ? _writer.FlushAsync() : _writer.WriteAsync(body);
+        }
+        catch (Exception ex) when (IsTransportFailure(ex))
+        {
+            throw ClientDisconnected(ex);
+        }
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
@@ -240,7 +244,7 @@ internal sealed partial class HttpCycle
             return Complete();
         }
 
-        ValueTask flush;
+        ValueTask<FlushResult> flush;
         try
         {
             if (_multiplexed)
@@ -254,10 +258,10 @@ internal sealed partial class HttpCycle
             // HTTP/1.x: write and flush first. A write before the response started takes Kestrel's first-write path
             // (headers and data in one flush, no staging copy of the body), and once the headers are out with a
             // Content-Length, completing would not flush bytes that were written but not flushed.
-            flush = WriteChunk(body);
+            flush = StartWrite(body);
             if (flush.IsCompletedSuccessfully)
             {
-                flush.GetAwaiter().GetResult();
+                CheckFlush(flush.Result);
                 return Complete();
             }
         }
@@ -283,12 +287,26 @@ internal sealed partial class HttpCycle
         }
     }
 
+    /// <summary>
+    /// The final body's flush went asynchronous (the socket is behind): waits for it and completes, in one state machine
+    /// rather than a flush wait inside a completion wait, so the slow path costs one continuation and one box.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask CompleteAfter(ValueTask flush)
+    private async ValueTask CompleteAfter(ValueTask<FlushResult> flush)
     {
         try
         {
-            await flush.ConfigureAwait(false);
+            FlushResult result;
+            try
+            {
+                result = await flush.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsTransportFailure(ex))
+            {
+                throw ClientDisconnected(ex);
+            }
+
+            CheckFlush(result);
         }
         catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
         {
