@@ -184,7 +184,9 @@ public sealed class AsgiRequest
 
     /// <summary>
     /// Streams the body chunk by chunk as it arrives, without buffering it. It can be consumed once; the stream ends early
-    /// (with <see cref="IsDisconnected"/> set) when the client goes away.
+    /// (with <see cref="IsDisconnected"/> set) when the client goes away. The chunks are the server's: with the bridge's
+    /// pooled request body buffers (<c>AsgiOptions.RequestBodyBuffers</c>) each is valid until the application returns,
+    /// so copy what must outlive it. <see cref="ReadBodyAsync"/> always returns a copy.
     /// </summary>
     /// <param name="cancellationToken">Cancels the enumeration.</param>
     /// <returns>The chunks.</returns>
