@@ -26,7 +26,9 @@ public sealed class AllocationSampler : EventListener
     public string Report()
     {
         var text = new StringBuilder();
-        foreach (var (name, (ticks, bytes)) in _types.OrderByDescending(pair => pair.Value.Ticks))
+        // ToArray takes a snapshot under the dictionary's locks; LINQ over the dictionary would copy it through
+        // ICollection.CopyTo, which throws when a new type is added meanwhile.
+        foreach (var (name, (ticks, bytes)) in _types.ToArray().OrderByDescending(pair => pair.Value.Ticks))
         {
             text.Append("alloc_type ").Append(ticks).Append(' ').Append(bytes).Append(' ').Append(name).Append('\n');
         }
