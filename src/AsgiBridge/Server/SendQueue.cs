@@ -57,6 +57,7 @@ internal sealed class SendQueue
             _waiters.Enqueue(waiter);
             _waitingBytes += bytes;
             Interlocked.Increment(ref _waiting);
+            HandOffIfReleased();
             return waiter.Task;
         }
     }
@@ -78,6 +79,7 @@ internal sealed class SendQueue
             var waiter = new Waiter(0, exclusive: true);
             _waiters.Enqueue(waiter);
             Interlocked.Increment(ref _waiting);
+            HandOffIfReleased();
             return waiter.Task;
         }
     }
@@ -152,6 +154,25 @@ internal sealed class SendQueue
             _held = 0;
             _failure = null;
         }
+    }
+
+    /// <summary>
+    /// Called under the lock right after a call was queued. The sender may have left between the queuing call's failed
+    /// attempt to take the queue and its count becoming visible: <see cref="Exit"/> then saw nobody waiting and released
+    /// the queue, and nobody would ever hand it on. Whoever takes the released queue first (this or <see cref="Exit"/>'s
+    /// second look) hands it to the first waiting call.
+    /// </summary>
+    private void HandOffIfReleased()
+    {
+        if (Volatile.Read(ref _held) != 0 || Interlocked.CompareExchange(ref _held, 1, 0) != 0)
+        {
+            return;
+        }
+
+        var next = _waiters.Dequeue();
+        _waitingBytes -= next.Bytes;
+        Interlocked.Decrement(ref _waiting);
+        next.TrySetResult();   // its continuation runs asynchronously, not under this lock
     }
 
     private void HandOff()
