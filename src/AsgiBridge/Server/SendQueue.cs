@@ -169,10 +169,7 @@ internal sealed class SendQueue
             return;
         }
 
-        var next = _waiters.Dequeue();
-        _waitingBytes -= next.Bytes;
-        Interlocked.Decrement(ref _waiting);
-        next.TrySetResult();   // its continuation runs asynchronously, not under this lock
+        DequeueLocked()!.TrySetResult();   // its continuation runs asynchronously, not under this lock
     }
 
     private void HandOff()
@@ -180,12 +177,8 @@ internal sealed class SendQueue
         Waiter? next;
         lock (_sync)
         {
-            if (_waiters.TryDequeue(out next))
-            {
-                _waitingBytes -= next.Bytes;
-                Interlocked.Decrement(ref _waiting);
-            }
-            else
+            next = DequeueLocked();
+            if (next is null)
             {
                 Interlocked.Exchange(ref _held, 0);
             }
@@ -193,6 +186,19 @@ internal sealed class SendQueue
 
         // The queue now belongs to the next call (it stays held); its continuation runs elsewhere.
         next?.TrySetResult();
+    }
+
+    /// <summary>Takes the first waiting call off the queue, under the lock; <see langword="null"/> when none waits.</summary>
+    private Waiter? DequeueLocked()
+    {
+        if (!_waiters.TryDequeue(out var next))
+        {
+            return null;
+        }
+
+        _waitingBytes -= next.Bytes;
+        Interlocked.Decrement(ref _waiting);
+        return next;
     }
 
     private sealed class Waiter(long bytes, bool exclusive) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
