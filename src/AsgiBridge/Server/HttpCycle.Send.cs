@@ -296,20 +296,16 @@ internal sealed partial class HttpCycle
     {
         try
         {
-            FlushResult result;
-            try
-            {
-                result = await flush.ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsTransportFailure(ex))
+            CheckFlush(await flush.ConfigureAwait(false));
+        }
+        catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
+        {
+            // The transport failed: the client left. Otherwise the server refused the bytes: the response is not complete.
+            if (IsTransportFailure(ex))
             {
                 throw ClientDisconnected(ex);
             }
 
-            CheckFlush(result);
-        }
-        catch (Exception ex) when (ex is not AsgiClientDisconnectedException)
-        {
             _response.ReopenBody();
             throw;
         }
