@@ -178,37 +178,24 @@ internal sealed partial class HttpCycle
         _lentBytes += length;
         var array = ArrayPool<byte>.Shared.Rent((int)length);
         buffer.CopyTo(array);
-        if (_lent is null)
-        {
-            _lent = array;
-        }
-        else
-        {
-            (_moreLent ??= []).Add(array);
-        }
-
+        (_lent ??= []).Add(array);   // the list stays with the pooled cycle: allocated once, not per request
         return new ReadOnlyMemory<byte>(array, 0, (int)length);
     }
 
     /// <summary>Gives the lent chunks back to the pool: the application has returned and the cycle is idle.</summary>
     private void ReturnLentChunks()
     {
-        if (_lent is null)
+        if (_lent is not { Count: > 0 } lent)
         {
             return;
         }
 
-        ArrayPool<byte>.Shared.Return(_lent);
-        _lent = null;
-        if (_moreLent is { } more)
+        foreach (var array in lent)
         {
-            foreach (var array in more)
-            {
-                ArrayPool<byte>.Shared.Return(array);
-            }
-
-            more.Clear();
+            ArrayPool<byte>.Shared.Return(array);
         }
+
+        lent.Clear();
     }
 
     /// <summary>Turns a failed read into what the application sees, and ends the read.</summary>

@@ -55,9 +55,8 @@ internal sealed partial class HttpCycle : HttpContextConnection
     private long _bodyRead;
     private long? _requestContentLength;
     private bool _pooledBodies;
-    private byte[]? _lent;
+    private List<byte[]>? _lent;
     private long _lentBytes;
-    private List<byte[]>? _moreLent;
 
     private TaskCompletionSource<AsgiMessage>? _disconnectWaiter;
     private CancellationTokenRegistration _abortRegistration;
